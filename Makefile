@@ -1,0 +1,117 @@
+# Hospital Management System — developer and CI entry points.
+# `make test` runs everything (vet/format checks, unit + store + handler tests,
+# browser tests); CI runs `make check-generated` before it (see .ci/run).
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO       ?= go
+NPM      ?= npm
+CHROMIUM ?= /usr/bin/chromium
+
+# playwright-go drives the npm playwright-core package (pinned in package.json to
+# the version playwright-go expects) with the system node, instead of downloading
+# its own driver and browsers. PLAYWRIGHT_DRIVER_PATH/package must be playwright-core.
+PLAYWRIGHT_DRIVER_PATH ?= $(CURDIR)/.playwright
+PLAYWRIGHT_NODEJS_PATH ?= $(shell command -v node)
+export PLAYWRIGHT_DRIVER_PATH PLAYWRIGHT_NODEJS_PATH
+export CHROMIUM
+
+# Tailwind's browserslist nags about an old caniuse-lite; the output does not depend on it.
+export BROWSERSLIST_IGNORE_OLD_DATA := 1
+
+# npm writes node_modules/.package-lock.json on every install/ci.
+NODE_STAMP := node_modules/.package-lock.json
+
+.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver
+
+help:
+	@echo "make run              start the server (seeds a demo hospital on first start)"
+	@echo "make build            build bin/web"
+	@echo "make generate         regenerate templ components (views/**/*_templ.go)"
+	@echo "make css              build static/css/app.css with Tailwind"
+	@echo "make vendor           copy htmx from node_modules into static/js"
+	@echo "make lint             go vet, gofmt, templ fmt"
+	@echo "make check-generated  fail if generated files (templ, css, htmx) are stale"
+	@echo "make test-unit        go test -race ./..."
+	@echo "make e2e              browser tests (playwright-go + Chromium)"
+	@echo "make test             lint + test-unit + e2e"
+
+run:
+	$(GO) run ./cmd/web serve
+
+build:
+	$(GO) build -o bin/web ./cmd/web
+
+# -path views: the generated code names its sources relative to views/
+# (components/field.templ), the same as running templ generate inside views/.
+generate:
+	$(GO) tool templ generate -path views
+
+# npm ci only when node_modules is missing or the lockfile changed.
+$(NODE_STAMP): package.json package-lock.json
+	$(NPM) ci
+	@touch $@
+
+css: $(NODE_STAMP)
+	npx tailwindcss -c tailwind.config.js -i static/css/input.css -o static/css/app.css --minify
+
+vendor: $(NODE_STAMP)
+	cp node_modules/htmx.org/dist/htmx.min.js static/js/htmx.min.js
+
+lint:
+	$(GO) vet ./...
+	$(GO) vet -tags e2e ./e2e/
+	@unformatted="$$(find . -name '*.go' -not -path './node_modules/*' -not -path './.git/*' -not -path './.playwright/*' -print0 | xargs -0 -r gofmt -l)"; \
+	if [ -n "$$unformatted" ]; then \
+		echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$unformatted"; exit 1; \
+	fi
+	@# templ fmt -fail would rewrite the files; compare its stdin/stdout output instead.
+	@if templ="$$($(GO) tool -n templ 2>/dev/null)"; then \
+		echo "templ fmt check: views"; bad=""; \
+		while IFS= read -r -d '' f; do \
+			"$$templ" fmt -stdin-filepath "$$f" < "$$f" | cmp -s - "$$f" || bad="$$bad $$f"; \
+		done < <(find views -name '*.templ' -print0); \
+		if [ -n "$$bad" ]; then \
+			echo "templ fmt: these files need formatting (run 'go tool templ fmt views'):$$bad"; exit 1; \
+		fi; \
+	else \
+		echo "templ tool not in go.mod: skipping templ fmt"; \
+	fi
+
+# Regenerates everything that is committed but produced by a tool (templ Go code,
+# the Tailwind CSS, vendored htmx), then fails if the result differs from what is
+# committed. templ runs first: Tailwind scans the views it produces.
+check-generated:
+	@$(MAKE) --no-print-directory generate
+	@$(MAKE) --no-print-directory css vendor
+	@if ! git diff --quiet -- views static; then \
+		echo "ERROR: generated files are stale. Run 'make generate css vendor' and commit the result:"; \
+		git --no-pager diff --stat -- views static; exit 1; \
+	fi
+	@if [ -n "$$(git status --porcelain -- views static)" ]; then \
+		echo "ERROR: files under views/ or static/ are not committed (new generated files?). Run 'make generate css vendor' and commit:"; \
+		git status --porcelain -- views static; exit 1; \
+	fi
+	@echo "generated files are up to date"
+
+test-unit:
+	$(GO) test -race -count=1 ./...
+
+# $(PLAYWRIGHT_DRIVER_PATH)/package -> node_modules/playwright-core, the driver
+# playwright-go runs. An existing real driver at a custom path is left alone.
+playwright-driver: $(NODE_STAMP)
+	@test -f node_modules/playwright-core/cli.js || { echo "node_modules/playwright-core is missing: run npm ci"; exit 1; }
+	@test -n "$(PLAYWRIGHT_NODEJS_PATH)" || { echo "node not found: install Node.js"; exit 1; }
+	@if [ "$(PLAYWRIGHT_DRIVER_PATH)" = "$(CURDIR)/.playwright" ] || [ ! -e "$(PLAYWRIGHT_DRIVER_PATH)/package" ]; then \
+		mkdir -p "$(PLAYWRIGHT_DRIVER_PATH)" && rm -f "$(PLAYWRIGHT_DRIVER_PATH)/package" && \
+		ln -s "$(CURDIR)/node_modules/playwright-core" "$(PLAYWRIGHT_DRIVER_PATH)/package"; \
+	fi
+	@test -f "$(PLAYWRIGHT_DRIVER_PATH)/package/cli.js" || { echo "no playwright driver at $(PLAYWRIGHT_DRIVER_PATH)/package"; exit 1; }
+
+e2e: playwright-driver
+	@test -x "$(CHROMIUM)" || { echo "install chromium: apt-get install chromium"; exit 1; }
+	$(GO) test -tags e2e -count=1 -timeout 20m ./e2e/
+
+test: lint test-unit e2e

@@ -1,0 +1,89 @@
+package main
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// config is read from the environment; every variable is listed in usage.
+type config struct {
+	Addr, DataDir, MongoURI, Database, Hospital, LogLevel string
+	SessionKey                                            []byte
+	Idle, Absolute                                        time.Duration
+	Location                                              *time.Location
+	Secure                                                bool
+}
+
+const envHelp = `Environment:
+  HMS_ADDR              listen address (default localhost:8080)
+  MONGODB_URI           MongoDB to use; unset = embedded FerretDB under HMS_DATA_DIR
+  HMS_DATA_DIR          embedded database and key files (default ./data)
+  HMS_DB_NAME           database name (default hms)
+  HMS_SESSION_KEY       ≥32-byte secret for cookies and CSRF (base64 or raw); required with
+                        MONGODB_URI, generated into HMS_DATA_DIR/session.key otherwise
+  HMS_IDLE_TIMEOUT      sign out after this long without activity (default 15m)
+  HMS_ABSOLUTE_TIMEOUT  sign out after this long whatever the activity (default 12h)
+  HMS_TIMEZONE          the hospital's time zone (default Asia/Kolkata)
+  HMS_HOSPITAL_NAME     name in the header (default City General Hospital)
+  HMS_SECURE_COOKIES    1 when served over HTTPS (Secure cookies, HSTS)
+  HMS_LOG_LEVEL         debug, info (default), warn, error
+`
+
+func env(key, def string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func loadConfig() (config, error) {
+	c := config{Addr: env("HMS_ADDR", "localhost:8080"), DataDir: env("HMS_DATA_DIR", "data"),
+		MongoURI: os.Getenv("MONGODB_URI"), Database: env("HMS_DB_NAME", "hms"),
+		Hospital: env("HMS_HOSPITAL_NAME", "City General Hospital"), LogLevel: env("HMS_LOG_LEVEL", "info"),
+		Secure: os.Getenv("HMS_SECURE_COOKIES") == "1"}
+	var err error
+	if c.Idle, err = time.ParseDuration(env("HMS_IDLE_TIMEOUT", "15m")); err != nil || c.Idle <= 0 {
+		return c, fmt.Errorf("HMS_IDLE_TIMEOUT: want a duration such as 15m")
+	}
+	if c.Absolute, err = time.ParseDuration(env("HMS_ABSOLUTE_TIMEOUT", "12h")); err != nil || c.Absolute < c.Idle {
+		return c, fmt.Errorf("HMS_ABSOLUTE_TIMEOUT: want a duration such as 12h, not shorter than the idle timeout")
+	}
+	if c.Location, err = time.LoadLocation(env("HMS_TIMEZONE", "Asia/Kolkata")); err != nil {
+		return c, fmt.Errorf("HMS_TIMEZONE: %w", err)
+	}
+	return c, nil
+}
+
+// sessionKey returns HMS_SESSION_KEY, or for the embedded demo a key generated once
+// into the data directory (owner-only). A production deployment must set it.
+func (c config) sessionKey() ([]byte, error) {
+	if v := os.Getenv("HMS_SESSION_KEY"); v != "" {
+		if b, err := base64.StdEncoding.DecodeString(v); err == nil && len(b) >= 32 {
+			return b, nil
+		}
+		if len(v) >= 32 {
+			return []byte(v), nil
+		}
+		return nil, errors.New("HMS_SESSION_KEY must be at least 32 bytes")
+	}
+	if c.MongoURI != "" {
+		return nil, errors.New("HMS_SESSION_KEY is required when MONGODB_URI is set")
+	}
+	path := filepath.Join(c.DataDir, "session.key")
+	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
+		return b, nil
+	}
+	b := make([]byte, 48)
+	if _, err := rand.Read(b); err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	return b, os.WriteFile(path, b, 0o600)
+}

@@ -1,0 +1,180 @@
+// Command web runs the hospital management system and its maintenance commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+	_ "time/tzdata" // HMS_TIMEZONE works on machines without zoneinfo
+
+	"hms/handlers"
+	"hms/static"
+	"hms/store"
+	"hms/store/catalog"
+	"hms/store/identity"
+	"hms/store/seed"
+)
+
+const usage = `hms — hospital management system
+
+Usage:
+  web [serve]          run the web server (loads the demo hospital into an empty embedded database)
+  web seed             load the demo hospital into an empty database, then exit
+  web create-admin USERNAME "FULL NAME"
+                       create an administrator; the password is read from HMS_ADMIN_PASSWORD
+                       and must be changed at first sign-in
+  web --help           this text
+
+In embedded mode the data directory is locked by the running server: stop it before
+running seed or create-admin, or they refuse with a clear message.
+
+`
+
+func main() {
+	cmd := "serve"
+	if len(os.Args) > 1 {
+		cmd = os.Args[1]
+	}
+	if cmd == "-h" || cmd == "--help" || cmd == "help" {
+		fmt.Print(usage + envHelp)
+		return
+	}
+	cfg, err := loadConfig()
+	if err != nil {
+		fail(err)
+	}
+	log := newLogger(cfg.LogLevel)
+	slog.SetDefault(log)
+	switch cmd {
+	case "serve":
+		err = serve(cfg, log)
+	case "seed":
+		err = withDB(cfg, log, func(ctx context.Context, db *store.DB) error {
+			loaded, err := seed.Demo(ctx, db, log)
+			if err == nil && !loaded {
+				fmt.Println("The database already has users; nothing loaded.")
+			}
+			return err
+		})
+	case "create-admin":
+		err = createAdmin(cfg, log, os.Args[2:])
+	default:
+		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", cmd, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "hms:", err)
+	os.Exit(1)
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		l = slog.LevelInfo
+	}
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+// withDB opens the database with every index, runs f, and closes it.
+func withDB(cfg config, log *slog.Logger, f func(context.Context, *store.DB) error) error {
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer db.Close(context.Background())
+	if err := db.EnsureIndexes(ctx); err != nil {
+		return err
+	}
+	return f(ctx, db)
+}
+
+func serve(cfg config, log *slog.Logger) error {
+	key, err := cfg.sessionKey()
+	if err != nil {
+		return err
+	}
+	return withDB(cfg, log, func(ctx context.Context, db *store.DB) error {
+		if db.Embedded {
+			loaded, err := seed.Demo(ctx, db, log)
+			if err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+			if loaded {
+				printDemoLogins()
+			}
+		}
+		if n, err := identity.NewSessions(db).Purge(ctx, 30*24*time.Hour); err == nil && n > 0 {
+			log.Info("purged old sessions", "count", n)
+		}
+		app, err := handlers.NewApp(handlers.Config{Hospital: cfg.Hospital, SessionKey: key, IdleTimeout: cfg.Idle,
+			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location},
+			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
+				Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Static: static.FS, Log: log})
+		if err != nil {
+			return err
+		}
+		sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
+		errCh := make(chan error, 1)
+		go func() { errCh <- app.Fiber().Listen(cfg.Addr) }()
+		engine := "MongoDB"
+		if db.Embedded {
+			engine = "embedded FerretDB in " + cfg.DataDir
+		}
+		log.Info("listening", "addr", cfg.Addr, "database", engine)
+		fmt.Fprintf(os.Stderr, "\n  HMS is running at http://%s  (database: %s)\n  Demo logins: see README.md (password %s)\n\n", cfg.Addr, engine, seed.DemoPassword)
+		select {
+		case err := <-errCh:
+			return err
+		case <-sigCtx.Done():
+		}
+		log.Info("shutting down: finishing in-flight requests")
+		if err := app.Fiber().ShutdownWithTimeout(20 * time.Second); err != nil {
+			log.Error("shutdown", "err", err)
+		}
+		return nil
+	})
+}
+
+func printDemoLogins() {
+	fmt.Fprintf(os.Stderr, "\nDemo hospital loaded. Sign in with any of these (password %q):\n", seed.DemoPassword)
+	for _, l := range seed.DemoLogins {
+		fmt.Fprintf(os.Stderr, "  %-12s %-20s %s\n", l.Username, l.Role, l.FullName)
+	}
+}
+
+func createAdmin(cfg config, log *slog.Logger, args []string) error {
+	if len(args) != 2 {
+		return errors.New(`usage: web create-admin USERNAME "FULL NAME" (password in HMS_ADMIN_PASSWORD)`)
+	}
+	pw := os.Getenv("HMS_ADMIN_PASSWORD")
+	username := identity.NormalizeUsername(args[0])
+	if !identity.ValidUsername(username) {
+		return errors.New("username: 3–32 characters a–z, 0–9, dot, dash, underscore, starting with a letter")
+	}
+	if err := identity.CheckPolicy(pw, username); err != nil {
+		return fmt.Errorf("HMS_ADMIN_PASSWORD: %w", err)
+	}
+	return withDB(cfg, log, func(ctx context.Context, db *store.DB) error {
+		_, err := identity.NewUsers(db).Create(ctx, identity.NewUser{Username: username, FullName: args[1],
+			Roles: []string{string(handlers.RoleAdmin)}, Password: pw, MustChangePassword: true}, "create-admin")
+		if errors.Is(err, store.ErrDuplicate) {
+			return fmt.Errorf("user %s already exists", username)
+		}
+		if err == nil {
+			fmt.Printf("Administrator %s created; the password must be changed at first sign-in.\n", username)
+		}
+		return err
+	})
+}

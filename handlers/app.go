@@ -1,0 +1,123 @@
+// Package handlers turns HTTP requests into store calls and views.
+package handlers
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gorilla/securecookie"
+	"github.com/gorilla/sessions"
+
+	"hms/store"
+	"hms/store/catalog"
+	"hms/store/identity"
+)
+
+// Config holds the web tier's settings.
+type Config struct {
+	Hospital        string        // name shown in the header
+	SessionKey      []byte        // ≥ 32 bytes; signs cookies and CSRF tokens
+	IdleTimeout     time.Duration // HMS_IDLE_TIMEOUT, 15 min by default
+	AbsoluteTimeout time.Duration // a session ends after this however active
+	SecureCookies   bool          // served over TLS
+	Location        *time.Location
+	BodyLimit       int
+}
+
+// Deps are the stores the handlers use.
+type Deps struct {
+	DB       *store.DB
+	Users    *identity.Users
+	Sessions *identity.Sessions
+	Auth     *identity.Authenticator
+	Catalog  *catalog.Catalog
+	Static   fs.FS
+	Log      *slog.Logger
+}
+
+// App is the web application: its handlers share these fields.
+type App struct {
+	Deps
+	cfg      Config
+	log      *slog.Logger
+	app      *fiber.App
+	cookies  *cookieStore
+	csrfKey  []byte
+	assets   *assets
+	validate *validator.Validate
+	routes   *router
+}
+
+// ErrWeakKey means the session key is missing or too short.
+var ErrWeakKey = errors.New("handlers: the session key must be at least 32 bytes")
+
+// NewApp builds the Fiber app with every route; main and the tests both use it.
+func NewApp(cfg Config, d Deps) (*App, error) {
+	if len(cfg.SessionKey) < 32 {
+		return nil, ErrWeakKey
+	}
+	if cfg.IdleTimeout <= 0 {
+		cfg.IdleTimeout = 15 * time.Minute
+	}
+	if cfg.AbsoluteTimeout <= 0 {
+		cfg.AbsoluteTimeout = 12 * time.Hour
+	}
+	if cfg.Location == nil {
+		cfg.Location = time.UTC
+	}
+	if cfg.BodyLimit <= 0 {
+		cfg.BodyLimit = 1 << 20
+	}
+	if cfg.Hospital == "" {
+		cfg.Hospital = "City General Hospital"
+	}
+	as, err := newAssets(d.Static)
+	if err != nil {
+		return nil, err
+	}
+	a := &App{Deps: d, cfg: cfg, log: d.Log, assets: as, validate: newValidator()}
+	if a.log == nil {
+		a.log = slog.Default()
+	}
+	cookieKey, csrfKey := derive(cfg.SessionKey, "cookie"), derive(cfg.SessionKey, "csrf")
+	codec := securecookie.New(cookieKey, nil)
+	codec.MaxAge(int(cfg.AbsoluteTimeout.Seconds()))
+	a.cookies = &cookieStore{codec: codec, options: sessions.Options{Path: "/", HttpOnly: true,
+		Secure: cfg.SecureCookies, SameSite: 2 /* http.SameSiteLaxMode */}}
+	a.csrfKey = csrfKey
+
+	a.app = fiber.New(fiber.Config{
+		AppName:               "hms",
+		ErrorHandler:          a.errorHandler,
+		BodyLimit:             cfg.BodyLimit,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+		ReadBufferSize:        16 << 10,
+		Immutable:             true, // request strings stay valid after the handler returns
+		DisableStartupMessage: true,
+	})
+	a.app.Use(a.accessLog, a.recoverPanics, a.securityHeaders, a.loadSession, a.checkCSRF)
+	a.routes = &router{app: a.app, policies: map[string]Permission{}}
+	a.register(a.routes)
+	a.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
+	return a, nil
+}
+
+// Fiber returns the HTTP application.
+func (a *App) Fiber() *fiber.App { return a.app }
+
+// Policies returns each registered route's permission ("GET /path" → permission), for tests.
+func (a *App) Policies() map[string]Permission { return a.routes.policies }
+
+func derive(key []byte, label string) []byte {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(label))
+	return m.Sum(nil)
+}

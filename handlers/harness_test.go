@@ -1,0 +1,140 @@
+package handlers_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"hms/handlers"
+	"hms/static"
+	"hms/store"
+	"hms/store/catalog"
+	"hms/store/identity"
+	"hms/store/seed"
+	"hms/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+const testPassword = "a long test password for everyone"
+
+// env is one app over a throw-away database holding the demo hospital plus one user per role.
+type env struct {
+	t   *testing.T
+	app *handlers.App
+	db  *store.DB
+}
+
+type option func(*handlers.Config)
+
+func withIdle(d time.Duration) option { return func(c *handlers.Config) { c.IdleTimeout = d } }
+
+func newEnv(t *testing.T, opts ...option) *env {
+	t.Helper()
+	db := storetest.DB(t)
+	ctx := context.Background()
+	_, err := seed.Demo(ctx, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	require.NoError(t, err)
+	users := identity.NewUsers(db)
+	for _, r := range handlers.AllRoles {
+		_, err := users.Create(ctx, identity.NewUser{Username: "t." + strings.ReplaceAll(string(r), "_", ""),
+			FullName: "Test " + handlers.RoleLabels[r], Roles: []string{string(r)}, Password: testPassword}, "test")
+		require.NoError(t, err)
+	}
+	cfg := handlers.Config{SessionKey: []byte(strings.Repeat("k", 32)), IdleTimeout: 15 * time.Minute}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	app, err := handlers.NewApp(cfg, handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
+		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Static: static.FS,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	require.NoError(t, err)
+	return &env{t: t, app: app, db: db}
+}
+
+// userFor is the test account that holds exactly role r.
+func userFor(r handlers.Role) string { return "t." + strings.ReplaceAll(string(r), "_", "") }
+
+// client is one browser: its cookies and the CSRF token of the last page it saw.
+type client struct {
+	e       *env
+	cookies map[string]string
+	csrf    string
+}
+
+func (e *env) client() *client { return &client{e: e, cookies: map[string]string{}} }
+
+var csrfRE = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// do sends a request and returns status, body and the response.
+func (c *client) do(method, path string, form url.Values, headers ...string) (int, string, *http.Response) {
+	c.e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	for k, v := range c.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	resp, err := c.e.app.Fiber().Test(req, -1)
+	require.NoError(c.e.t, err)
+	for _, ck := range resp.Cookies() {
+		if ck.MaxAge < 0 || ck.Value == "" || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) {
+			delete(c.cookies, ck.Name)
+		} else {
+			c.cookies[ck.Name] = ck.Value
+		}
+	}
+	b, _ := io.ReadAll(resp.Body)
+	if m := csrfRE.FindStringSubmatch(string(b)); m != nil {
+		c.csrf = m[1]
+	}
+	return resp.StatusCode, string(b), resp
+}
+
+func (c *client) get(path string, headers ...string) (int, string, *http.Response) {
+	return c.do(http.MethodGet, path, nil, headers...)
+}
+
+// post sends a form with the current CSRF token.
+func (c *client) post(path string, form url.Values, headers ...string) (int, string, *http.Response) {
+	if form == nil {
+		form = url.Values{}
+	}
+	form.Set("_csrf", c.csrf)
+	return c.do(http.MethodPost, path, form, headers...)
+}
+
+// login signs in and fails the test unless it worked; it returns the landing path.
+func (c *client) login(username, password string) string {
+	c.e.t.Helper()
+	c.get("/login")
+	status, body, resp := c.post("/login", url.Values{"username": {username}, "password": {password}})
+	require.Equal(c.e.t, http.StatusSeeOther, status, "login as %s: %s", username, body)
+	to := resp.Header.Get("Location")
+	c.get(to) // picks up the session's CSRF token
+	return to
+}
+
+// as returns a client signed in as the test user holding role r.
+func (e *env) as(r handlers.Role) *client {
+	c := e.client()
+	c.login(userFor(r), testPassword)
+	return c
+}

@@ -1,0 +1,101 @@
+package handlers
+
+import (
+	"strings"
+
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"hms/views"
+)
+
+// navEntry is a navigation link shown to users whose roles grant perm.
+type navEntry struct {
+	label, href string
+	perm        Permission
+}
+
+var navigation = []navEntry{
+	{"Admin", "/admin", PermAdmin},
+	{"Patients", "/patients", PermPatientsView},
+	{"Admissions", "/admissions", PermAdmissions},
+	{"OPD", "/opd", PermOPD},
+	{"Wards", "/ward", PermWard},
+	{"Lab", "/lab", PermLab},
+	{"Pharmacy", "/pharmacy", PermPharmacy},
+	{"Billing", "/billing", PermBilling},
+	{"Price list", "/prices", PermPricesView},
+	{"Compliance", "/compliance", PermCompliance},
+	{"Sessions", "/admin/sessions", PermSessionsManage},
+	{"Display", "/display", PermDisplay},
+	{"My records", "/portal", PermPortal},
+}
+
+// pageVM fills what the layout needs for the current user.
+func (a *App) pageVM(c *fiber.Ctx, title string) views.PageVM {
+	p := views.PageVM{Title: title, Hospital: a.cfg.Hospital, CSRF: a.csrfToken(c),
+		CSS: a.assets.URL("css/app.css"), JS: a.assets.URL("js/htmx.min.js"), Flash: a.takeFlash(c)}
+	u := currentUser(c)
+	if u == nil {
+		return p
+	}
+	p.UserName = u.FullName
+	labels := make([]string, 0, len(u.Roles))
+	for _, r := range u.Roles {
+		labels = append(labels, RoleLabels[Role(r)])
+	}
+	p.UserRoles = strings.Join(labels, ", ")
+	if u.MustChange {
+		return p
+	}
+	path := c.Path()
+	for _, n := range navigation {
+		if can(u.Roles, n.perm) {
+			active := path == n.href || strings.HasPrefix(path, n.href+"/")
+			p.Nav = append(p.Nav, views.NavItem{Label: n.label, Href: n.href, Active: active})
+		}
+	}
+	return p
+}
+
+// page renders body inside the layout, or alone for an htmx request.
+func (a *App) page(c *fiber.Ctx, title string, body templ.Component) error {
+	if isPartial(c) {
+		return render(c, body)
+	}
+	return render(c, views.Page(a.pageVM(c, title), body))
+}
+
+// widePage is page for boards that use the full screen width.
+func (a *App) widePage(c *fiber.Ctx, title string, body templ.Component) error {
+	if isPartial(c) {
+		return render(c, body)
+	}
+	vm := a.pageVM(c, title)
+	vm.Wide = true
+	return render(c, views.Page(vm, body))
+}
+
+const flashCookie = "hms_flash"
+
+// setFlash leaves a message for the next page the user sees (after a redirect).
+func (a *App) setFlash(c *fiber.Ctx, kind, text string) {
+	v, err := a.cookies.codec.Encode(flashCookie, views.Flash{Kind: kind, Text: text})
+	if err != nil {
+		return
+	}
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: v, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: a.cfg.SecureCookies})
+}
+
+func (a *App) takeFlash(c *fiber.Ctx) *views.Flash {
+	raw := c.Cookies(flashCookie)
+	if raw == "" {
+		return nil
+	}
+	c.ClearCookie(flashCookie)
+	var f views.Flash
+	if err := a.cookies.codec.Decode(flashCookie, raw, &f); err != nil {
+		return nil
+	}
+	return &f
+}

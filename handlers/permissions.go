@@ -1,0 +1,135 @@
+package handlers
+
+// Role is a job a user holds; a user may hold several.
+type Role string
+
+// The roles of the hospital. Their string values are stored on users.
+const (
+	RoleAdmin             Role = "admin"
+	RoleFrontDesk         Role = "front_desk"
+	RoleAdmissionDesk     Role = "admission_desk"
+	RoleDoctor            Role = "doctor"
+	RoleNurse             Role = "nurse"
+	RoleChargeNurse       Role = "charge_nurse"
+	RoleLabTech           Role = "lab_tech"
+	RolePathologist       Role = "pathologist"
+	RolePharmacist        Role = "pharmacist"
+	RoleStoreKeeper       Role = "store_keeper"
+	RoleBillingClerk      Role = "billing_clerk"
+	RoleBillingSupervisor Role = "billing_supervisor"
+	RoleCompliance        Role = "compliance"
+	RoleDisplay           Role = "display"
+	RolePatient           Role = "patient"
+)
+
+// Permission is one thing a route needs.
+type Permission string
+
+// Permissions. Public marks the few routes anyone may reach (login, static, health).
+const (
+	Public             Permission = "public"
+	PermSelf           Permission = "self"             // any signed-in user: own password, sign out
+	PermPatientsView   Permission = "patients.view"    // find and open patient records
+	PermPatientsEdit   Permission = "patients.edit"    // register and edit demographics
+	PermAllergiesEdit  Permission = "allergies.edit"   // clinical staff record allergies
+	PermAdmissions     Permission = "admissions.desk"  // bed availability, admit
+	PermOPD            Permission = "opd.consult"      // the doctor's OPD
+	PermWard           Permission = "ward.board"       // ward board and nursing
+	PermLab            Permission = "lab.work"         // lab worklist and catalogue
+	PermPharmacy       Permission = "pharmacy.work"    // dispense queue and formulary
+	PermBilling        Permission = "billing.desk"     // accounts, charges, payments
+	PermPricesView     Permission = "prices.view"      // read the price list
+	PermPricesEdit     Permission = "prices.edit"      // change prices
+	PermAdmin          Permission = "admin.view"       // the administration home
+	PermUsersManage    Permission = "admin.users"      // create users, reset passwords, disable
+	PermSessionsManage Permission = "security.sessions" // see and revoke sessions
+	PermCompliance     Permission = "compliance.view"  // compliance officer's home
+	PermDisplay        Permission = "display.view"     // waiting-room screen
+	PermPortal         Permission = "portal.self"      // a patient's own records
+)
+
+// rolePermissions is the one permission table of the system.
+var rolePermissions = map[Role][]Permission{
+	RoleAdmin: {PermAdmin, PermUsersManage, PermSessionsManage, PermPricesView, PermPricesEdit,
+		PermPatientsView, PermPatientsEdit},
+	RoleFrontDesk:         {PermPatientsView, PermPatientsEdit, PermPricesView},
+	RoleAdmissionDesk:     {PermAdmissions, PermPatientsView},
+	RoleDoctor:            {PermOPD, PermPatientsView, PermAllergiesEdit, PermWard, PermLab},
+	RoleNurse:             {PermWard, PermPatientsView, PermAllergiesEdit},
+	RoleChargeNurse:       {PermWard, PermPatientsView, PermAllergiesEdit, PermAdmissions},
+	RoleLabTech:           {PermLab, PermPatientsView},
+	RolePathologist:       {PermLab, PermPatientsView},
+	RolePharmacist:        {PermPharmacy, PermPatientsView, PermAllergiesEdit},
+	RoleStoreKeeper:       {PermPharmacy},
+	RoleBillingClerk:      {PermBilling, PermPatientsView, PermPricesView},
+	RoleBillingSupervisor: {PermBilling, PermPatientsView, PermPricesView},
+	RoleCompliance:        {PermCompliance, PermSessionsManage},
+	RoleDisplay:           {PermDisplay},
+	RolePatient:           {PermPortal},
+}
+
+// AllRoles lists every role, in the order the admin screens show them.
+var AllRoles = []Role{RoleAdmin, RoleFrontDesk, RoleAdmissionDesk, RoleDoctor, RoleNurse, RoleChargeNurse,
+	RoleLabTech, RolePathologist, RolePharmacist, RoleStoreKeeper, RoleBillingClerk, RoleBillingSupervisor,
+	RoleCompliance, RoleDisplay, RolePatient}
+
+// RoleLabels are the names people read.
+var RoleLabels = map[Role]string{
+	RoleAdmin: "Administrator", RoleFrontDesk: "Front desk", RoleAdmissionDesk: "Admission desk",
+	RoleDoctor: "Doctor", RoleNurse: "Nurse", RoleChargeNurse: "Charge nurse", RoleLabTech: "Lab technician",
+	RolePathologist: "Pathologist", RolePharmacist: "Pharmacist", RoleStoreKeeper: "Store keeper",
+	RoleBillingClerk: "Billing clerk", RoleBillingSupervisor: "Billing supervisor",
+	RoleCompliance: "Compliance officer", RoleDisplay: "Display screen", RolePatient: "Patient (portal)",
+}
+
+// roleHomes is where each role lands after login, in priority order for users with several roles.
+var roleHomes = []struct {
+	role Role
+	path string
+}{
+	{RoleAdmin, "/admin"}, {RoleDoctor, "/opd"}, {RoleChargeNurse, "/ward"}, {RoleNurse, "/ward"},
+	{RoleAdmissionDesk, "/admissions"}, {RoleFrontDesk, "/patients"}, {RolePathologist, "/lab"},
+	{RoleLabTech, "/lab"}, {RolePharmacist, "/pharmacy"}, {RoleStoreKeeper, "/pharmacy"},
+	{RoleBillingSupervisor, "/billing"}, {RoleBillingClerk, "/billing"}, {RoleCompliance, "/compliance"},
+	{RoleDisplay, "/display"}, {RolePatient, "/portal"},
+}
+
+// homeFor returns the landing page for a user holding roles.
+func homeFor(roles []string) string {
+	for _, h := range roleHomes {
+		for _, r := range roles {
+			if Role(r) == h.role {
+				return h.path
+			}
+		}
+	}
+	return "/account"
+}
+
+// can reports whether any of roles grants p.
+func can(roles []string, p Permission) bool {
+	if p == Public {
+		return true
+	}
+	for _, r := range roles {
+		role := Role(r)
+		if _, known := rolePermissions[role]; !known {
+			continue
+		}
+		if p == PermSelf { // every known role may manage its own sign-in
+			return true
+		}
+		for _, q := range rolePermissions[role] {
+			if q == p {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// validRole reports whether s names a role of the table.
+func validRole(s string) bool {
+	_, ok := rolePermissions[Role(s)]
+	return ok
+}

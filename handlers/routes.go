@@ -1,0 +1,51 @@
+package handlers
+
+// register declares every route with the permission it needs, grouped by area.
+func (a *App) register(r *router) {
+	// open to everyone
+	r.get("/healthz", Public, a.healthz)
+	r.get("/readyz", Public, a.readyz)
+	r.get("/static/:name", Public, a.assets.serve)
+	r.get("/login", Public, a.loginForm)
+	r.post("/login", Public, a.login)
+
+	// any signed-in user
+	r.get("/", PermSelf, a.home)
+	r.post("/logout", PermSelf, a.logout)
+	r.get("/account", PermSelf, a.account)
+	r.get("/account/password", PermSelf, a.passwordForm)
+	r.post("/account/password", PermSelf, a.changePassword)
+
+	// role homes that show the reference data each department works from
+	r.get("/patients", PermPatientsView, a.frontDesk)
+	r.get("/portal", PermPortal, a.portal)
+	r.get("/admissions", PermAdmissions, a.admissionsHome)
+	r.get("/opd", PermOPD, a.opdHome)
+	r.get("/ward", PermWard, a.wardHome)
+	r.get("/ward/:code", PermWard, a.wardBoard)
+	r.get("/lab", PermLab, a.labHome)
+	r.get("/pharmacy", PermPharmacy, a.pharmacyHome)
+	r.get("/billing", PermBilling, a.billingHome)
+	r.get("/compliance", PermCompliance, a.complianceHome)
+	r.get("/display", PermDisplay, a.displayHome)
+	r.get("/display/census", PermDisplay, a.displayCensus)
+
+	// price list
+	r.get("/prices", PermPricesView, a.priceList)
+	r.get("/prices/:code/edit", PermPricesEdit, a.priceEditForm)
+	r.post("/prices/:code", PermPricesEdit, a.priceUpdate)
+
+	// administration
+	r.get("/admin", PermAdmin, a.adminHome)
+	r.get("/admin/users", PermUsersManage, a.usersList)
+	r.get("/admin/users/new", PermUsersManage, a.userNewForm)
+	r.post("/admin/users", PermUsersManage, a.userCreate)
+	r.get("/admin/users/:username", PermUsersManage, a.userShow)
+	r.post("/admin/users/:username/roles", PermUsersManage, a.userRoles)
+	r.post("/admin/users/:username/password", PermUsersManage, a.userResetPassword)
+	r.post("/admin/users/:username/disable", PermUsersManage, a.userDisable)
+	r.post("/admin/users/:username/enable", PermUsersManage, a.userEnable)
+	r.post("/admin/users/:username/unlock", PermUsersManage, a.userUnlock)
+	r.get("/admin/sessions", PermSessionsManage, a.sessionsList)
+	r.post("/admin/sessions/:id/revoke", PermSessionsManage, a.sessionRevoke)
+}

@@ -1,0 +1,56 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+)
+
+// Collection names, one per module concern.
+const (
+	CollCounters      = "counters"
+	CollUsers         = "users"
+	CollSessions      = "sessions"
+	CollLoginAttempts = "login_attempts"
+	CollDepartments   = "departments"
+	CollWards         = "wards"
+	CollBeds          = "beds"
+	CollPrices        = "price_list"
+	CollDrugs         = "drugs"
+	CollLabTests      = "lab_tests"
+	CollPatients      = "patients"
+	CollPatientKeys   = "patient_keys"
+)
+
+// Index is one secondary index a query shape relies on.
+type Index struct {
+	Coll   string
+	Keys   bson.D
+	Unique bool
+	Why    string // the query that needs it
+}
+
+// Indexes is every secondary index, declared in one place. Lookups by _id need none.
+var Indexes = []Index{
+	{Coll: CollSessions, Keys: bson.D{{Key: "user_id", Value: 1}, {Key: "expires_at", Value: -1}}, Why: "active sessions of one user (admin page, revoke on password change)"},
+	{Coll: CollSessions, Keys: bson.D{{Key: "expires_at", Value: 1}}, Why: "purge of expired sessions"},
+	{Coll: CollBeds, Keys: bson.D{{Key: "ward_id", Value: 1}, {Key: "code", Value: 1}}, Unique: true, Why: "beds of one ward, in bed order"},
+	{Coll: CollPatients, Keys: bson.D{{Key: "mrn", Value: 1}}, Unique: true, Why: "patient by MRN"},
+}
+
+// EnsureIndexes creates every declared index; it is safe to run at every start.
+func (db *DB) EnsureIndexes(ctx context.Context) error {
+	for _, ix := range Indexes {
+		model := mongo.IndexModel{Keys: ix.Keys}
+		if ix.Unique {
+			model.Options = options.Index().SetUnique(true)
+		}
+		if _, err := db.W.Collection(ix.Coll).Indexes().CreateOne(ctx, model); err != nil {
+			return fmt.Errorf("store: index on %s %v: %w", ix.Coll, ix.Keys, err)
+		}
+	}
+	return nil
+}
