@@ -166,4 +166,3 @@ func (a *App) readyz(c *fiber.Ctx) error {
 	}
 	return c.SendString("ready")
 }
-

@@ -51,10 +51,10 @@ func (a *App) labHome(c *fiber.Ctx) error {
 		for _, code := range t.Components {
 			parts = append(parts, cmp.Or(names[code], code))
 		}
-		row.Components = strings.Join(parts, ", ")
+		row.Components = strings.Join(parts, "; ") // names hold commas ("Bilirubin, total")
 		vm.Panels = append(vm.Panels, row)
 	}
-	return a.page(c, "Lab test catalogue", views.LabHome(vm))
+	return a.widePage(c, "Lab test catalogue", views.LabHome(vm)) // nine columns: use the bench PC's width
 }
 
 // formatRanges writes reference ranges the way a report shows them: "M 13–17, F 12–15";

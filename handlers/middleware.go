@@ -87,4 +87,3 @@ func safeNext(next string) bool {
 }
 
 func queryEscape(s string) string { return url.QueryEscape(s) }
-

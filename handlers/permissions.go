@@ -28,24 +28,24 @@ type Permission string
 // Permissions. Public marks the few routes anyone may reach (login, static, health).
 const (
 	Public             Permission = "public"
-	PermSelf           Permission = "self"             // any signed-in user: own password, sign out
-	PermPatientsView   Permission = "patients.view"    // find and open patient records
-	PermPatientsEdit   Permission = "patients.edit"    // register and edit demographics
-	PermAllergiesEdit  Permission = "allergies.edit"   // clinical staff record allergies
-	PermAdmissions     Permission = "admissions.desk"  // bed availability, admit
-	PermOPD            Permission = "opd.consult"      // the doctor's OPD
-	PermWard           Permission = "ward.board"       // ward board and nursing
-	PermLab            Permission = "lab.work"         // lab worklist and catalogue
-	PermPharmacy       Permission = "pharmacy.work"    // dispense queue and formulary
-	PermBilling        Permission = "billing.desk"     // accounts, charges, payments
-	PermPricesView     Permission = "prices.view"      // read the price list
-	PermPricesEdit     Permission = "prices.edit"      // change prices
-	PermAdmin          Permission = "admin.view"       // the administration home
-	PermUsersManage    Permission = "admin.users"      // create users, reset passwords, disable
+	PermSelf           Permission = "self"              // any signed-in user: own password, sign out
+	PermPatientsView   Permission = "patients.view"     // find and open patient records
+	PermPatientsEdit   Permission = "patients.edit"     // register and edit demographics
+	PermAllergiesEdit  Permission = "allergies.edit"    // clinical staff record allergies
+	PermAdmissions     Permission = "admissions.desk"   // bed availability, admit
+	PermOPD            Permission = "opd.consult"       // the doctor's OPD
+	PermWard           Permission = "ward.board"        // ward board and nursing
+	PermLab            Permission = "lab.work"          // lab worklist and catalogue
+	PermPharmacy       Permission = "pharmacy.work"     // dispense queue and formulary
+	PermBilling        Permission = "billing.desk"      // accounts, charges, payments
+	PermPricesView     Permission = "prices.view"       // read the price list
+	PermPricesEdit     Permission = "prices.edit"       // change prices
+	PermAdmin          Permission = "admin.view"        // the administration home
+	PermUsersManage    Permission = "admin.users"       // create users, reset passwords, disable
 	PermSessionsManage Permission = "security.sessions" // see and revoke sessions
-	PermCompliance     Permission = "compliance.view"  // compliance officer's home
-	PermDisplay        Permission = "display.view"     // waiting-room screen
-	PermPortal         Permission = "portal.self"      // a patient's own records
+	PermCompliance     Permission = "compliance.view"   // compliance officer's home
+	PermDisplay        Permission = "display.view"      // waiting-room screen
+	PermPortal         Permission = "portal.self"       // a patient's own records
 )
 
 // rolePermissions is the one permission table of the system.

@@ -20,8 +20,12 @@ func (r *router) add(method, path string, p Permission, h ...fiber.Handler) {
 	r.app.Add(method, path, handlers...)
 }
 
-func (r *router) get(path string, p Permission, h ...fiber.Handler)  { r.add(fiber.MethodGet, path, p, h...) }
-func (r *router) post(path string, p Permission, h ...fiber.Handler) { r.add(fiber.MethodPost, path, p, h...) }
+func (r *router) get(path string, p Permission, h ...fiber.Handler) {
+	r.add(fiber.MethodGet, path, p, h...)
+}
+func (r *router) post(path string, p Permission, h ...fiber.Handler) {
+	r.add(fiber.MethodPost, path, p, h...)
+}
 
 // require admits the request only when the signed-in user's roles grant p.
 func require(p Permission) fiber.Handler {

@@ -80,7 +80,7 @@ func (s *cookieStore) Save(_ *http.Request, w http.ResponseWriter, sess *session
 // headerWriter collects the Set-Cookie headers gorilla writes, for copying onto Fiber's response.
 type headerWriter struct{ h http.Header }
 
-func (w *headerWriter) Header() http.Header       { return w.h }
+func (w *headerWriter) Header() http.Header         { return w.h }
 func (w *headerWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *headerWriter) WriteHeader(int)             {}
 
@@ -139,7 +139,10 @@ func (a *App) loadSession(c *fiber.Ctx) error {
 		c.Locals("session_expired", true)
 		return c.Next()
 	}
-	if c.Get(backgroundHeader) != "1" && now.Sub(rec.LastSeen) >= a.touchEvery() {
+	// A board's background refresh is not activity, except on a display-only account: a
+	// waiting-room screen shows no patient data and must stay up all day.
+	activity := c.Get(backgroundHeader) != "1" || onlyRole(rec.Roles, RoleDisplay)
+	if activity && now.Sub(rec.LastSeen) >= a.touchEvery() {
 		if err := a.Sessions.Touch(c.UserContext(), rec.ID, now); err != nil {
 			return err
 		}
@@ -187,3 +190,5 @@ func toLogin(c *fiber.Ctx) error {
 	}
 	return c.Redirect(to, fiber.StatusSeeOther)
 }
+
+func onlyRole(roles []string, r Role) bool { return len(roles) == 1 && Role(roles[0]) == r }
