@@ -1,12 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
@@ -41,9 +41,13 @@ func freeAddr(t *testing.T) string {
 // SIGTERM finishes and exits cleanly, releasing the directory.
 func TestServeLocksTheDataDirAndShutsDownGracefully(t *testing.T) {
 	dir, addr := t.TempDir(), freeAddr(t)
-	var out bytes.Buffer
+	// the child writes to a file, which the test may read while the child runs
+	logf, err := os.Create(filepath.Join(t.TempDir(), "serve.log"))
+	require.NoError(t, err)
+	defer logf.Close()
+	out := logText{logf.Name()}
 	srv := command(dir, addr, "serve")
-	srv.Stdout, srv.Stderr = &out, &out
+	srv.Stdout, srv.Stderr = logf, logf
 	require.NoError(t, srv.Start())
 	done := make(chan error, 1)
 	go func() { done <- srv.Wait() }()
@@ -90,4 +94,12 @@ func TestServeWithMongoURIRefusesWithoutASessionKey(t *testing.T) {
 	out, err := cmd.CombinedOutput()
 	require.Error(t, err)
 	assert.Contains(t, string(out), "HMS_SESSION_KEY is required", fmt.Sprint(err))
+}
+
+// logText reads a log file as it is at the moment of the call.
+type logText struct{ path string }
+
+func (l logText) String() string {
+	b, _ := os.ReadFile(l.path)
+	return string(b)
 }
