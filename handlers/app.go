@@ -15,7 +15,9 @@ import (
 	"github.com/gorilla/sessions"
 
 	"hms/store"
+	"hms/store/billing"
 	"hms/store/catalog"
+	"hms/store/patients"
 	"hms/store/identity"
 )
 
@@ -37,6 +39,8 @@ type Deps struct {
 	Sessions *identity.Sessions
 	Auth     *identity.Authenticator
 	Catalog  *catalog.Catalog
+	Patients *patients.Store
+	Accounts *billing.Accounts
 	Static   fs.FS
 	Log      *slog.Logger
 }

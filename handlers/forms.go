@@ -98,6 +98,8 @@ func message(fe validator.FieldError) string {
 		return "Contains invisible or control characters; please retype it."
 	case "oneof":
 		return "Choose one of the listed options."
+	case "len":
+		return "Must be exactly " + fe.Param() + " characters."
 	case "numeric", "number":
 		return "Enter a number."
 	default:

@@ -9,17 +9,17 @@ import (
 	"hms/views"
 )
 
-// frontDesk is the front desk's home: what a patient at the counter asks first — which
-// clinics run, which doctors sit in them, and what registration and a consultation cost.
-func (a *App) frontDesk(c *fiber.Ctx) error {
+// clinics is what a patient at the counter asks first — which clinics run, which
+// doctors sit in them, and what registration and a consultation cost.
+func (a *App) clinics(c *fiber.Ctx) (views.FrontDeskVM, error) {
 	ctx := c.UserContext()
 	deps, err := a.Catalog.Departments(ctx)
 	if err != nil {
-		return err
+		return views.FrontDeskVM{}, err
 	}
 	users, err := a.Users.List(ctx)
 	if err != nil {
-		return err
+		return views.FrontDeskVM{}, err
 	}
 	now := time.Now()
 	vm := views.FrontDeskVM{}
@@ -45,7 +45,7 @@ func (a *App) frontDesk(c *fiber.Ctx) error {
 		}
 		vm.Clinics = append(vm.Clinics, clinic)
 	}
-	return a.page(c, "Front desk", views.FrontDeskPage(vm))
+	return vm, nil
 }
 
 // portal is a patient's home. Accounts are linked to a record by the front desk; until

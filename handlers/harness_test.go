@@ -17,8 +17,11 @@ import (
 	"hms/handlers"
 	"hms/static"
 	"hms/store"
+	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/patients"
+	"hms/store/secret"
 	"hms/store/seed"
 	"hms/store/storetest"
 )
@@ -29,9 +32,10 @@ const testPassword = "a long test password for everyone"
 
 // env is one app over a throw-away database holding the demo hospital plus one user per role.
 type env struct {
-	t   *testing.T
-	app *handlers.App
-	db  *store.DB
+	t    *testing.T
+	app  *handlers.App
+	db   *store.DB
+	pats *patients.Store
 }
 
 type option func(*handlers.Config)
@@ -42,7 +46,10 @@ func newEnv(t *testing.T, opts ...option) *env {
 	t.Helper()
 	db := storetest.DB(t)
 	ctx := context.Background()
-	_, err := seed.Demo(ctx, db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	box, err := secret.New([]byte(strings.Repeat("e", 32)))
+	require.NoError(t, err)
+	pats := patients.New(db, box, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	_, err = seed.Demo(ctx, db, pats, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	require.NoError(t, err)
 	users := identity.NewUsers(db)
 	for _, r := range handlers.AllRoles {
@@ -55,10 +62,10 @@ func newEnv(t *testing.T, opts ...option) *env {
 		o(&cfg)
 	}
 	app, err := handlers.NewApp(cfg, handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
-		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Static: static.FS,
+		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats, Accounts: billing.NewAccounts(db), Static: static.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
-	return &env{t: t, app: app, db: db}
+	return &env{t: t, app: app, db: db, pats: pats}
 }
 
 // userFor is the test account that holds exactly role r.

@@ -17,7 +17,7 @@ func (a *App) register(r *router) {
 	r.post("/account/password", PermSelf, a.changePassword)
 
 	// role homes that show the reference data each department works from
-	r.get("/patients", PermPatientsView, a.frontDesk)
+	r.get("/patients", PermPatientsView, a.patientsHome)
 	r.get("/portal", PermPortal, a.portal)
 	r.get("/admissions", PermAdmissions, a.admissionsHome)
 	r.get("/opd", PermOPD, a.opdHome)
@@ -29,6 +29,24 @@ func (a *App) register(r *router) {
 	r.get("/compliance", PermCompliance, a.complianceHome)
 	r.get("/display", PermDisplay, a.displayHome)
 	r.get("/display/census", PermDisplay, a.displayCensus)
+
+	// patients: search, registration and the chart
+	r.post("/patients/search", PermPatientsView, a.patientSearch)
+	r.post("/patients/find", PermPatientsView, a.patientFind)
+	r.get("/patients/new", PermPatientsEdit, a.patientNewForm)
+	r.post("/patients", PermPatientsEdit, a.patientCreate)
+	r.get("/patients/:id", PermPatientsView, a.patientChart)
+	r.get("/patients/:id/print", PermPatientsView, a.patientPrint)
+	r.get("/patients/:id/edit", PermPatientsEdit, a.patientEditForm)
+	r.post("/patients/:id", PermPatientsEdit, a.patientUpdate)
+	r.get("/patients/:id/newborn", PermPatientsEdit, a.patientNewbornForm)
+	r.post("/patients/:id/newborn", PermPatientsEdit, a.patientNewbornCreate)
+	r.post("/patients/:id/duplicate", PermPatientsEdit, a.patientMarkDuplicate)
+	r.post("/patients/:id/insurance", PermPatientsEdit, a.policyAdd)
+	r.post("/patients/:id/insurance/:policy/end", PermPatientsEdit, a.policyEnd)
+	r.post("/patients/:id/allergies", PermAllergiesEdit, a.allergyAdd)
+	r.post("/patients/:id/allergies/none", PermAllergiesEdit, a.allergyNone)
+	r.post("/patients/:id/allergies/:allergy/remove", PermAllergiesEdit, a.allergyRemove)
 
 	// price list
 	r.get("/prices", PermPricesView, a.priceList)

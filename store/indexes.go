@@ -23,6 +23,8 @@ const (
 	CollLabTests      = "lab_tests"
 	CollPatients      = "patients"
 	CollPatientKeys   = "patient_keys"
+	CollAccounts      = "billing_accounts"
+	CollPayers        = "payers"
 )
 
 // Index is one secondary index a query shape relies on.
@@ -38,7 +40,8 @@ var Indexes = []Index{
 	{Coll: CollSessions, Keys: bson.D{{Key: "user_id", Value: 1}, {Key: "expires_at", Value: -1}}, Why: "active sessions of one user (admin page, revoke on password change)"},
 	{Coll: CollSessions, Keys: bson.D{{Key: "expires_at", Value: 1}}, Why: "purge of expired sessions"},
 	{Coll: CollBeds, Keys: bson.D{{Key: "ward_id", Value: 1}, {Key: "code", Value: 1}}, Unique: true, Why: "beds of one ward, in bed order"},
-	{Coll: CollPatients, Keys: bson.D{{Key: "mrn", Value: 1}}, Unique: true, Why: "patient by MRN"},
+	{Coll: CollPatients, Keys: bson.D{{Key: "mrn", Value: 1}}, Unique: true, Why: "patient by MRN (MongoDB only: the embedded engine answers from the search index)"},
+	{Coll: CollPatients, Keys: bson.D{{Key: "rev", Value: 1}}, Why: "search index catch-up: patients changed since rev n, by another instance"},
 }
 
 // EnsureIndexes creates every declared index; it is safe to run at every start.

@@ -26,6 +26,9 @@ const envHelp = `Environment:
   HMS_DB_NAME           database name (default hms)
   HMS_SESSION_KEY       ≥32-byte secret for cookies and CSRF (base64 or raw); required with
                         MONGODB_URI, generated into HMS_DATA_DIR/session.key otherwise
+  HMS_ENCRYPTION_KEY    ≥32-byte secret that encrypts and hashes ID numbers (base64 or raw);
+                        required with MONGODB_URI, generated into HMS_DATA_DIR/encryption.key
+                        otherwise. Losing it makes stored ID numbers unreadable: back it up.
   HMS_IDLE_TIMEOUT      sign out after this long without activity (default 15m)
   HMS_ABSOLUTE_TIMEOUT  sign out after this long whatever the activity (default 12h)
   HMS_TIMEZONE          the hospital's time zone (default Asia/Kolkata)
@@ -61,20 +64,25 @@ func loadConfig() (config, error) {
 
 // sessionKey returns HMS_SESSION_KEY, or for the embedded demo a key generated once
 // into the data directory (owner-only). A production deployment must set it.
-func (c config) sessionKey() ([]byte, error) {
-	if v := os.Getenv("HMS_SESSION_KEY"); v != "" {
+func (c config) sessionKey() ([]byte, error) { return c.key("HMS_SESSION_KEY", "session.key") }
+
+// encryptionKey returns HMS_ENCRYPTION_KEY the same way; it protects ID numbers.
+func (c config) encryptionKey() ([]byte, error) { return c.key("HMS_ENCRYPTION_KEY", "encryption.key") }
+
+func (c config) key(envName, file string) ([]byte, error) {
+	if v := os.Getenv(envName); v != "" {
 		if b, err := base64.StdEncoding.DecodeString(v); err == nil && len(b) >= 32 {
 			return b, nil
 		}
 		if len(v) >= 32 {
 			return []byte(v), nil
 		}
-		return nil, errors.New("HMS_SESSION_KEY must be at least 32 bytes")
+		return nil, errors.New(envName + " must be at least 32 bytes")
 	}
 	if c.MongoURI != "" {
-		return nil, errors.New("HMS_SESSION_KEY is required when MONGODB_URI is set")
+		return nil, errors.New(envName + " is required when MONGODB_URI is set")
 	}
-	path := filepath.Join(c.DataDir, "session.key")
+	path := filepath.Join(c.DataDir, file)
 	if b, err := os.ReadFile(path); err == nil && len(b) >= 32 {
 		return b, nil
 	}

@@ -15,8 +15,11 @@ import (
 	"hms/handlers"
 	"hms/static"
 	"hms/store"
+	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/patients"
+	"hms/store/secret"
 	"hms/store/seed"
 )
 
@@ -55,7 +58,15 @@ func main() {
 		err = serve(cfg, log)
 	case "seed":
 		err = withDB(cfg, log, func(ctx context.Context, db *store.DB) error {
-			loaded, err := seed.Demo(ctx, db, log)
+			box, err := cfg.secretBox()
+			if err != nil {
+				return err
+			}
+			pats := patients.New(db, box, log)
+			if _, err := pats.Load(ctx); err != nil {
+				return err
+			}
+			loaded, err := seed.Demo(ctx, db, pats, log)
 			if err == nil && !loaded {
 				fmt.Println("The database already has users; nothing loaded.")
 			}
@@ -104,9 +115,14 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	box, err := cfg.secretBox()
+	if err != nil {
+		return err
+	}
 	return withDB(cfg, log, func(ctx context.Context, db *store.DB) error {
+		pats := patients.New(db, box, log)
 		if db.Embedded {
-			loaded, err := seed.Demo(ctx, db, log)
+			loaded, err := seed.Demo(ctx, db, pats, log)
 			if err != nil {
 				return fmt.Errorf("demo data: %w", err)
 			}
@@ -114,13 +130,20 @@ func serve(cfg config, log *slog.Logger) error {
 				printDemoLogins()
 			}
 		}
+		started := time.Now()
+		n, err := pats.Load(ctx)
+		if err != nil {
+			return err
+		}
+		log.Info("patient search index loaded", "patients", n, "ms", time.Since(started).Milliseconds())
 		if n, err := identity.NewSessions(db).Purge(ctx, 30*24*time.Hour); err == nil && n > 0 {
 			log.Info("purged old sessions", "count", n)
 		}
 		app, err := handlers.NewApp(handlers.Config{Hospital: cfg.Hospital, SessionKey: key, IdleTimeout: cfg.Idle,
 			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
-				Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Static: static.FS, Log: log})
+				Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats,
+				Accounts: billing.NewAccounts(db), Static: static.FS, Log: log})
 		if err != nil {
 			return err
 		}
@@ -145,6 +168,15 @@ func serve(cfg config, log *slog.Logger) error {
 		}
 		return nil
 	})
+}
+
+// secretBox opens the sealer of ID numbers with HMS_ENCRYPTION_KEY.
+func (c config) secretBox() (*secret.Box, error) {
+	k, err := c.encryptionKey()
+	if err != nil {
+		return nil, err
+	}
+	return secret.New(k)
 }
 
 func printDemoLogins() {

@@ -29,7 +29,7 @@ func NewStamp(who string) Stamp {
 
 // Catalog gives access to every reference collection.
 type Catalog struct {
-	departments, wards, beds, prices, drugs, labTests store.Coll
+	departments, wards, beds, prices, drugs, labTests, payers store.Coll
 }
 
 // New returns the catalogue over db.
@@ -38,6 +38,7 @@ func New(db *store.DB) *Catalog {
 		departments: db.Coll(store.CollDepartments), wards: db.Coll(store.CollWards),
 		beds: db.Coll(store.CollBeds), prices: db.Coll(store.CollPrices),
 		drugs: db.Coll(store.CollDrugs), labTests: db.Coll(store.CollLabTests),
+		payers: db.Coll(store.CollPayers),
 	}
 }
 

@@ -1,5 +1,6 @@
 // Package seed loads a demo hospital — departments, wards and beds, the price list,
-// the drug formulary, the lab catalogue and one staff account per role — into an empty
+// the drug formulary, the lab catalogue, payers, one staff account per role and a few
+// registered patients — into an empty
 // database, so that a fresh install can be tried at once.
 package seed
 
@@ -15,6 +16,7 @@ import (
 	"hms/store"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/patients"
 )
 
 // DemoPassword is the password of every demo account (documented in the README; demo only).
@@ -33,7 +35,7 @@ const markerID = "seed:demo"
 // A marker document records that the seed started and finished, so a seed that stopped
 // half-way is completed by the next run (documents already stored are left as they are),
 // and a database that holds real users without the marker is never touched.
-func Demo(ctx context.Context, db *store.DB, log *slog.Logger) (bool, error) {
+func Demo(ctx context.Context, db *store.DB, pats *patients.Store, log *slog.Logger) (bool, error) {
 	if log == nil {
 		log = slog.Default()
 	}
@@ -70,7 +72,9 @@ func Demo(ctx context.Context, db *store.DB, log *slog.Logger) (bool, error) {
 		{"price list", func(ctx context.Context) (int, error) { return prices(ctx, cat) }},
 		{"drug formulary", func(ctx context.Context) (int, error) { return drugs(ctx, cat) }},
 		{"lab catalogue", func(ctx context.Context) (int, error) { return labTests(ctx, cat) }},
+		{"payers", func(ctx context.Context) (int, error) { return payers(ctx, cat) }},
 		{"staff accounts", func(ctx context.Context) (int, error) { return staff(ctx, identity.NewUsers(db)) }},
+		{"patients", func(ctx context.Context) (int, error) { return demoPatients(ctx, pats) }},
 	}
 	for _, s := range steps {
 		n, err := s.load(ctx)

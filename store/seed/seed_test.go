@@ -6,8 +6,11 @@ import (
 	"testing"
 	"time"
 
+	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/patients"
+	"hms/store/secret"
 	"hms/store/seed"
 	"hms/store/storetest"
 )
@@ -23,13 +26,35 @@ func TestDemo(t *testing.T) {
 	if err := cat.AddDepartment(ctx, catalog.Department{Code: "MED", Name: "General Medicine", Clinical: true}); err != nil {
 		t.Fatal(err)
 	}
-	loaded, err := seed.Demo(ctx, db, nil)
+	box, err := secret.New([]byte("a test key of thirty-two bytes!!"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pats := patients.New(db, box, nil)
+	loaded, err := seed.Demo(ctx, db, pats, nil)
 	if err != nil || !loaded {
 		t.Fatalf("first Demo = %v, %v; want true, nil", loaded, err)
 	}
-	loaded, err = seed.Demo(ctx, db, nil)
+	loaded, err = seed.Demo(ctx, db, pats, nil)
 	if err != nil || loaded {
 		t.Fatalf("second Demo = %v, %v; want false, nil", loaded, err)
+	}
+
+	// Demo patients: searchable, one newborn linked to her mother, each with an account.
+	res, err := pats.Search(ctx, "sharma", 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 3 { // Rajesh, Sunita and Baby of Sunita
+		t.Errorf("search sharma: %d hits, want 3", res.Total)
+	}
+	if n := pats.Indexed(); n != 21 {
+		t.Errorf("%d demo patients, want 21", n)
+	}
+	for _, h := range res.Hits {
+		if _, err := billing.NewAccounts(db).ByPatient(ctx, h.ID); err != nil {
+			t.Errorf("patient %s has no billing account: %v", h.MRN, err)
+		}
 	}
 
 	services, err := cat.Services(ctx)

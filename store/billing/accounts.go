@@ -1,0 +1,63 @@
+// Package billing stores patients' billing accounts; the billing workflow posts
+// charges and payments to them.
+package billing
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hms/store"
+)
+
+// Account is a patient's billing account, one per patient: _id is the patient's id.
+type Account struct {
+	PatientID string    `bson:"_id"`
+	MRN       string    `bson:"mrn"`
+	Name      string    `bson:"name"`    // copied for lists (DESIGN rule 4)
+	Balance   int64     `bson:"balance"` // paise the patient owes; negative = in credit
+	Status    string    `bson:"status"`  // open
+	CreatedAt time.Time `bson:"created_at"`
+	CreatedBy string    `bson:"created_by"`
+}
+
+// Accounts reads and writes billing accounts.
+type Accounts struct{ c store.Coll }
+
+// NewAccounts returns the accounts repository.
+func NewAccounts(db *store.DB) *Accounts { return &Accounts{c: db.Coll(store.CollAccounts)} }
+
+// Open creates the account of a patient with a zero balance. It is idempotent: an
+// account that already exists is left as it is, so a registration can re-apply it.
+func (s *Accounts) Open(ctx context.Context, patientID, mrn, name, by string) error {
+	a := Account{PatientID: patientID, MRN: mrn, Name: name, Status: "open", CreatedAt: time.Now().UTC(), CreatedBy: by}
+	_, err := s.c.W.InsertOne(ctx, a)
+	if err != nil && !store.IsDuplicate(err) {
+		return fmt.Errorf("store: open account %s: %w", mrn, err)
+	}
+	return nil
+}
+
+// ByPatient returns a patient's account or store.ErrNotFound.
+func (s *Accounts) ByPatient(ctx context.Context, patientID string) (Account, error) {
+	var a Account
+	err := s.c.R.FindOne(ctx, bson.D{{Key: "_id", Value: patientID}}).Decode(&a)
+	if store.NoDocs(err) {
+		return a, store.ErrNotFound
+	}
+	if err != nil {
+		return a, fmt.Errorf("store: account %s: %w", patientID, err)
+	}
+	return a, nil
+}
+
+// SetName keeps the copied name in step when the patient is renamed.
+func (s *Accounts) SetName(ctx context.Context, patientID, name string) error {
+	_, err := s.c.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: patientID}}, bson.D{{Key: "$set", Value: bson.D{{Key: "name", Value: name}}}})
+	if err != nil {
+		return fmt.Errorf("store: account %s: %w", patientID, err)
+	}
+	return nil
+}

@@ -1,0 +1,266 @@
+package patients
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// The embedded engine scans a whole collection for any filter but an exact _id, and
+// MongoDB cannot do "any word of the name starts with …, in any order, accent-blind"
+// with one index either. So search runs on an in-process index of the few fields a
+// result row shows, built from the patients collection at start and kept in step by
+// every write this process makes (and, against MongoDB with several instances, by
+// catching up on the rev field). The database stays the truth; this is a cache of it.
+
+// Hit is one search result: what a row shows.
+type Hit struct {
+	ID, MRN, Name, Sex, Phone string
+	DOB                       time.Time
+	DOBEstimated              bool
+	LastVisit                 time.Time
+	DuplicateOfMRN            string
+	Score                     int
+}
+
+type entry struct {
+	hit     Hit
+	tokens  []string // folded words of the name
+	nameKey string   // sorted folded words: name + DOB duplicate check
+	rev     int64
+}
+
+type index struct {
+	mu       sync.RWMutex
+	byID     map[string]*entry
+	byMRN    map[string]*entry
+	byPhone  map[string]map[string]*entry
+	byPrefix map[string]map[string]*entry // first two letters of a name word → entries
+	rev      int64                        // highest rev seen
+}
+
+func newIndex() *index {
+	return &index{byID: map[string]*entry{}, byMRN: map[string]*entry{},
+		byPhone: map[string]map[string]*entry{}, byPrefix: map[string]map[string]*entry{}}
+}
+
+func entryOf(p Patient) *entry {
+	toks := Tokens(FullName(p.Given, p.Middle, p.Family))
+	sorted := slices.Clone(toks)
+	slices.Sort(sorted)
+	return &entry{hit: Hit{ID: p.ID, MRN: p.MRN, Name: p.Name(), Sex: p.Sex, Phone: p.Phone, DOB: p.DOB,
+		DOBEstimated: p.DOBEstimated, LastVisit: p.LastVisit, DuplicateOfMRN: p.DupOfMRN},
+		tokens: toks, nameKey: strings.Join(sorted, " "), rev: p.Rev}
+}
+
+func prefix2(tok string) string {
+	r := []rune(tok)
+	if len(r) > 2 {
+		r = r[:2]
+	}
+	return string(r)
+}
+
+// put adds or replaces the entry of p (an older rev never replaces a newer one).
+func (ix *index) put(p Patient) {
+	e := entryOf(p)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if old, ok := ix.byID[p.ID]; ok {
+		if old.rev > e.rev {
+			return
+		}
+		ix.remove(old)
+	}
+	ix.byID[p.ID] = e
+	ix.byMRN[p.MRN] = e
+	if p.Phone != "" {
+		addTo(ix.byPhone, p.Phone, e)
+	}
+	for _, t := range e.tokens {
+		addTo(ix.byPrefix, prefix2(t), e)
+	}
+	ix.rev = max(ix.rev, e.rev)
+}
+
+func addTo(m map[string]map[string]*entry, key string, e *entry) {
+	if m[key] == nil {
+		m[key] = map[string]*entry{}
+	}
+	m[key][e.hit.ID] = e
+}
+
+func (ix *index) remove(e *entry) {
+	delete(ix.byID, e.hit.ID)
+	delete(ix.byMRN, e.hit.MRN)
+	delete(ix.byPhone[e.hit.Phone], e.hit.ID)
+	for _, t := range e.tokens {
+		delete(ix.byPrefix[prefix2(t)], e.hit.ID)
+	}
+}
+
+func (ix *index) size() int {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return len(ix.byID)
+}
+
+// SearchResult is at most limit hits, best first, and how many matched in all.
+type SearchResult struct {
+	Hits  []Hit
+	Total int
+	Kind  string // "mrn", "phone" or "name": what the query was read as
+}
+
+// search reads q as an MRN, a phone number or words of a name.
+func (ix *index) search(q string, limit int) SearchResult {
+	q = strings.TrimSpace(q)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if isDigits(q) {
+		if e, ok := ix.byMRN[q]; ok {
+			return SearchResult{Hits: []Hit{e.hit}, Total: 1, Kind: "mrn"}
+		}
+	}
+	if phone := NormalizePhone(q); phone != "" && len(phone) >= 10 {
+		var hits []Hit
+		for _, e := range ix.byPhone[phone] {
+			hits = append(hits, e.hit)
+		}
+		sortHits(hits)
+		return SearchResult{Hits: hits[:min(limit, len(hits))], Total: len(hits), Kind: "phone"}
+	}
+	return ix.searchName(Tokens(q), limit)
+}
+
+func (ix *index) searchName(words []string, limit int) SearchResult {
+	res := SearchResult{Kind: "name"}
+	if len(words) == 0 || len([]rune(strings.Join(words, ""))) < 2 {
+		return res
+	}
+	// Walk the smallest bucket among the words of two letters or more.
+	var bucket map[string]*entry
+	for _, w := range words {
+		if len([]rune(w)) < 2 {
+			continue
+		}
+		b := ix.byPrefix[prefix2(w)]
+		if bucket == nil || len(b) < len(bucket) {
+			bucket = b
+		}
+	}
+	for _, e := range bucket {
+		if s := score(words, e.tokens); s > 0 {
+			h := e.hit
+			h.Score = s
+			if h.DuplicateOfMRN != "" {
+				h.Score -= 100 // a record marked duplicate sorts after the real ones
+			}
+			res.Hits = append(res.Hits, h)
+		}
+	}
+	res.Total = len(res.Hits)
+	sortHits(res.Hits)
+	res.Hits = res.Hits[:min(limit, len(res.Hits))]
+	return res
+}
+
+// score is 0 unless every query word matches a different word of the name, in any
+// order; an exact word counts 3, a prefix 2, and a name with no words left over gets 1 more.
+func score(words, name []string) int {
+	used := make([]bool, len(name))
+	total := 0
+	for _, w := range words {
+		best, at := 0, -1
+		for i, t := range name {
+			if used[i] {
+				continue
+			}
+			s := 0
+			switch {
+			case t == w:
+				s = 3
+			case strings.HasPrefix(t, w):
+				s = 2
+			}
+			if s > best {
+				best, at = s, i
+			}
+		}
+		if at < 0 {
+			return 0
+		}
+		used[at] = true
+		total += best
+	}
+	if len(words) == len(name) {
+		total++
+	}
+	return total
+}
+
+func sortHits(h []Hit) {
+	slices.SortFunc(h, func(a, b Hit) int {
+		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Name, b.Name), cmp.Compare(a.MRN, b.MRN))
+	})
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Candidate is a registered patient who may be the person being registered.
+type Candidate struct {
+	Hit
+	Reasons []string // "same phone", "same name and date of birth", "same ID number"
+}
+
+// candidates finds patients with the same phone or the same name and DOB, plus the
+// patient the store found holding the same ID number.
+func (ix *index) candidates(d Demographics, sameIDPatient string) []Candidate {
+	p := Patient{Demographics: d}
+	key := entryOf(p).nameKey
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	found := map[string]*Candidate{}
+	var order []string
+	add := func(e *entry, why string) {
+		c, ok := found[e.hit.ID]
+		if !ok {
+			c = &Candidate{Hit: e.hit}
+			found[e.hit.ID] = c
+			order = append(order, e.hit.ID)
+		}
+		c.Reasons = append(c.Reasons, why)
+	}
+	if e, ok := ix.byID[sameIDPatient]; ok {
+		add(e, "same ID number")
+	}
+	if d.Phone != "" {
+		for _, e := range ix.byPhone[d.Phone] {
+			add(e, "same phone")
+		}
+	}
+	if toks := strings.Fields(key); len(toks) > 0 && !d.DOB.IsZero() {
+		for _, e := range ix.byPrefix[prefix2(toks[0])] {
+			if e.nameKey == key && e.hit.DOB.Equal(d.DOB) {
+				add(e, "same name and date of birth")
+			}
+		}
+	}
+	out := make([]Candidate, 0, len(order))
+	for _, id := range order {
+		out = append(out, *found[id])
+	}
+	return out
+}

@@ -1,0 +1,252 @@
+package patients
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hms/store"
+)
+
+// Registration is what the front desk enters for a new patient.
+type Registration struct {
+	Demographics
+	IDNumber  string    // national or hospital ID as typed; sealed before storing
+	Allergies Allergies // what the patient says at the desk
+	Policy    *Policy   // an insurance policy taken at registration, if any
+	MotherID  string    // a newborn's mother
+	Token     string    // the form's one-time token: a double-clicked Save registers once
+}
+
+// ErrResubmitted means this form was already saved; the patient returned is the one it made.
+var ErrResubmitted = errors.New("store: this registration was already saved")
+
+// staleAfter is how old an ID key without its patient must be before it counts as left
+// by a crash rather than by a registration still in progress.
+const staleAfter = time.Minute
+
+// check guards what must hold whatever the form did.
+func (d Demographics) check(now time.Time) error {
+	switch {
+	case CleanName(d.Given) == "":
+		return fmt.Errorf("%w: a given name is required", store.ErrInvalid)
+	case !slices.Contains(Sexes, d.Sex):
+		return fmt.Errorf("%w: sex", store.ErrInvalid)
+	case d.DOB.IsZero() || d.DOB.After(now) || d.DOB.Before(now.AddDate(-130, 0, 0)):
+		return fmt.Errorf("%w: date of birth", store.ErrInvalid)
+	}
+	return nil
+}
+
+// Register stores a new patient with an MRN from the counters, its billing account
+// (zero balance) and the key that keeps its ID number unique. The patient document is
+// written first and lists the follow-ups still to apply, so a crash never leaves half a
+// registration: Load completes it.
+func (s *Store) Register(ctx context.Context, r Registration, by string) (Patient, error) {
+	now := time.Now().UTC()
+	if err := r.check(now); err != nil {
+		return Patient{}, err
+	}
+	if r.Token != "" {
+		if p, err := s.claimToken(ctx, r.Token); err != nil {
+			return p, err
+		}
+	}
+	p, err := s.register(ctx, r, by, now)
+	if err != nil && r.Token != "" {
+		s.releaseToken(r.Token)
+	}
+	return p, err
+}
+
+func (s *Store) register(ctx context.Context, r Registration, by string, now time.Time) (Patient, error) {
+	p := Patient{ID: bson.NewObjectID().Hex(), Demographics: r.Demographics, Allergies: r.Allergies,
+		Policies: []Policy{}, History: []Change{}, Version: 1, CreatedAt: now, CreatedBy: by, UpdatedAt: now, UpdatedBy: by}
+	p.Given, p.Middle, p.Family = CleanName(p.Given), CleanName(p.Middle), CleanName(p.Family)
+	if p.Allergies.Status == "" {
+		p.Allergies.Status = AllergiesUnknown
+	}
+	if p.Allergies.Items == nil {
+		p.Allergies.Items = []Allergy{}
+	}
+	if p.Allergies.Status != AllergiesUnknown {
+		p.Allergies.RecordedBy, p.Allergies.RecordedAt = by, now
+	}
+	for i := range p.Allergies.Items {
+		p.Allergies.Items[i].ID, p.Allergies.Items[i].RecordedBy, p.Allergies.Items[i].RecordedAt = shortID(), by, now
+	}
+	if r.Policy != nil {
+		pol := *r.Policy
+		pol.ID, pol.Active, pol.AddedBy, pol.AddedAt = shortID(), true, by, now
+		p.Policies = append(p.Policies, pol)
+	}
+	if r.MotherID != "" {
+		mother, err := s.ByID(ctx, r.MotherID)
+		if err != nil {
+			return Patient{}, err
+		}
+		p.MotherID, p.MotherMRN, p.Newborn = mother.ID, mother.MRN, true
+	}
+	if id := NormalizeID(r.IDNumber); id != "" {
+		p.IDHash, p.IDSealed, p.IDLast4 = s.box.Hash("nid", id), s.box.Seal(id), last4(id)
+		if err := s.claimID(ctx, p.IDHash, p.ID); err != nil {
+			return Patient{}, err
+		}
+	}
+	n, err := s.db.Next(ctx, "mrn")
+	if err == nil {
+		p.MRN = strconv.FormatInt(100000+n, 10)
+		p.Rev, err = s.nextRev(ctx)
+	}
+	if err == nil {
+		p.Pending = []string{"account"}
+		_, err = s.c.W.InsertOne(ctx, p)
+	}
+	if err != nil {
+		if p.IDHash != "" {
+			s.releaseID(p.IDHash, p.ID)
+		}
+		return Patient{}, fmt.Errorf("store: register patient: %w", err)
+	}
+	if err := s.followUp(ctx, p); err != nil {
+		return Patient{}, err
+	}
+	p.Pending = nil
+	s.idx.put(p)
+	if r.Token != "" {
+		_, err = s.keys.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: "reg:" + r.Token}},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "patient_id", Value: p.ID}}}})
+		if err != nil {
+			return p, fmt.Errorf("store: registration token: %w", err)
+		}
+	}
+	return p, nil
+}
+
+// followUp applies the writes a registration promises after its patient document:
+// each is idempotent, so Load can re-apply them after a crash.
+func (s *Store) followUp(ctx context.Context, p Patient) error {
+	if slices.Contains(p.Pending, "account") {
+		if err := s.accounts.Open(ctx, p.ID, p.MRN, p.Name(), p.CreatedBy); err != nil {
+			return err
+		}
+	}
+	_, err := s.c.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
+	if err != nil {
+		return fmt.Errorf("store: registration follow-up %s: %w", p.MRN, err)
+	}
+	return nil
+}
+
+type keyDoc struct {
+	ID        string    `bson:"_id"`
+	PatientID string    `bson:"patient_id"`
+	CreatedAt time.Time `bson:"created_at"`
+}
+
+// claimToken records that a form is being saved. A second submit of the same form
+// waits for the first and returns its patient with ErrResubmitted.
+func (s *Store) claimToken(ctx context.Context, token string) (Patient, error) {
+	key := "reg:" + token
+	_, err := s.keys.W.InsertOne(ctx, keyDoc{ID: key, CreatedAt: time.Now().UTC()})
+	if err == nil {
+		return Patient{}, nil
+	}
+	if !store.IsDuplicate(err) {
+		return Patient{}, fmt.Errorf("store: registration token: %w", err)
+	}
+	for range 50 { // the first submit takes milliseconds; wait up to 5 s for it
+		var k keyDoc
+		if err := s.keys.R.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&k); err != nil && !store.NoDocs(err) {
+			return Patient{}, fmt.Errorf("store: registration token: %w", err)
+		} else if store.NoDocs(err) { // the first attempt failed and let go: this one may try
+			return s.claimToken(ctx, token)
+		}
+		if k.PatientID != "" {
+			p, err := s.ByID(ctx, k.PatientID)
+			if err != nil {
+				return Patient{}, err
+			}
+			return p, ErrResubmitted
+		}
+		select {
+		case <-ctx.Done():
+			return Patient{}, ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	return Patient{}, ErrInFlight
+}
+
+// releaseToken lets a failed registration's form be corrected and saved again.
+func (s *Store) releaseToken(token string) {
+	_, _ = s.keys.W.DeleteOne(context.Background(), bson.D{{Key: "_id", Value: "reg:" + token}, {Key: "patient_id", Value: ""}})
+}
+
+// claimID takes the key document nid:<hash> for patient id: the one place that keeps
+// two patients from sharing an ID number (an insert of an existing _id fails on every engine).
+func (s *Store) claimID(ctx context.Context, hash, id string) error {
+	key := "nid:" + hash
+	_, err := s.keys.W.InsertOne(ctx, keyDoc{ID: key, PatientID: id, CreatedAt: time.Now().UTC()})
+	if err == nil {
+		return nil
+	}
+	if !store.IsDuplicate(err) {
+		return fmt.Errorf("store: ID key: %w", err)
+	}
+	var k keyDoc
+	if err := s.keys.R.FindOne(ctx, bson.D{{Key: "_id", Value: key}}).Decode(&k); err != nil {
+		return fmt.Errorf("store: ID key: %w", err)
+	}
+	holder, err := s.ByID(ctx, k.PatientID)
+	switch {
+	case err == nil:
+		return &TakenError{PatientID: holder.ID, MRN: holder.MRN}
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	case time.Since(k.CreatedAt) < staleAfter:
+		return &TakenError{PatientID: k.PatientID, MRN: "being registered now"}
+	}
+	// Left by a registration that crashed before its patient was stored: take it over.
+	res, err := s.keys.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "patient_id", Value: k.PatientID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "patient_id", Value: id}, {Key: "created_at", Value: time.Now().UTC()}}}})
+	if err != nil {
+		return fmt.Errorf("store: ID key: %w", err)
+	}
+	if res.MatchedCount == 0 {
+		return &TakenError{PatientID: "", MRN: "being registered now"}
+	}
+	return nil
+}
+
+// releaseID gives back an ID key this patient took but did not keep.
+func (s *Store) releaseID(hash, id string) {
+	_, _ = s.keys.W.DeleteOne(context.Background(), bson.D{{Key: "_id", Value: "nid:" + hash}, {Key: "patient_id", Value: id}})
+}
+
+// idHolder returns the patient who holds an ID hash, or "".
+func (s *Store) idHolder(ctx context.Context, hash string) (string, error) {
+	var k keyDoc
+	err := s.keys.R.FindOne(ctx, bson.D{{Key: "_id", Value: "nid:" + hash}}).Decode(&k)
+	if store.NoDocs(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: ID key: %w", err)
+	}
+	return k.PatientID, nil
+}
+
+func last4(id string) string {
+	if len(id) <= 4 {
+		return id
+	}
+	return id[len(id)-4:]
+}
+
+func shortID() string { return bson.NewObjectID().Hex()[12:] }
