@@ -17,8 +17,8 @@ import (
 	"hms/store"
 	"hms/store/billing"
 	"hms/store/catalog"
-	"hms/store/patients"
 	"hms/store/identity"
+	"hms/store/patients"
 )
 
 // Config holds the web tier's settings.

@@ -17,7 +17,7 @@ func (a *App) patientPrint(c *fiber.Ctx) error {
 		return err
 	}
 	vm := views.PrintVM{MRN: p.MRN, Name: p.Name(), DOB: a.dob(p.DOB, p.DOBEstimated),
-		AgeSex: ageSex(p.DOB, p.DOBEstimated, patients.SexLabels[p.Sex], time.Now().In(a.cfg.Location)),
+		AgeSex:     ageSex(p.DOB, p.DOBEstimated, patients.SexLabels[p.Sex], time.Now().In(a.cfg.Location)),
 		BloodGroup: p.BloodGroup, Printed: views.DateTime(time.Now(), a.cfg.Location), Hospital: a.cfg.Hospital}
 	switch p.Allergies.Status {
 	case patients.AllergiesListed:

@@ -36,7 +36,7 @@ type BannerVM struct {
 // PolicyRow is one insurance policy as the chart shows it.
 type PolicyRow struct {
 	ID, Payer, Plan, Member, Group, Rank, Valid, State, StateColour, Ended string
-	Active                                                              bool
+	Active                                                                 bool
 }
 
 // ChangeRow is one line of a patient's history.

@@ -66,11 +66,14 @@ func (s *Store) RemoveAllergy(ctx context.Context, id, allergyID, reason, by str
 	if i < 0 {
 		return cur, store.ErrNotFound
 	}
+	// The remaining list is written whole, guarded by the version: the embedded engine's
+	// $pull removes only elements equal to the value given, not ones matching {id: …}.
+	rest := slices.Delete(slices.Clone(cur.Allergies.Items), i, i+1)
 	u := update{id: id, version: cur.Version,
-		pull:    bson.D{{Key: "allergies.items", Value: bson.D{{Key: "id", Value: allergyID}}}},
+		set:     bson.D{{Key: "allergies.items", Value: rest}},
 		changes: []Change{{Field: "Allergy removed", Old: allergyText(cur.Allergies.Items[i]), New: "removed: " + CleanName(reason)}}}
-	if len(cur.Allergies.Items) == 1 {
-		u.set = bson.D{{Key: "allergies.status", Value: AllergiesUnknown}}
+	if len(rest) == 0 {
+		u.set = append(u.set, bson.E{Key: "allergies.status", Value: AllergiesUnknown})
 	}
 	return s.apply(ctx, u, by)
 }

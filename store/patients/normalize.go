@@ -15,7 +15,7 @@ func Fold(s string) string {
 	for _, r := range norm.NFD.String(s) {
 		switch {
 		case unicode.Is(unicode.Mn, r): // combining accent left by NFD
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mc, r): // Mc: a vowel sign of an Indian script is part of its word
 			b.WriteRune(unicode.ToLower(r))
 			space = false
 		case !space:
@@ -59,11 +59,12 @@ func NormalizePhone(s string) string {
 	return n
 }
 
-// NormalizeID upper-cases an identifier and drops spaces and dashes ("1234-5678 9012" → "123456789012").
+// NormalizeID upper-cases an identifier and drops spaces (any kind: a tab, a no-break
+// space pasted from a PDF) and dashes ("1234-5678 9012" → "123456789012").
 func NormalizeID(s string) string {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(s) {
-		if r != ' ' && r != '-' {
+		if !unicode.IsSpace(r) && r != '-' {
 			b.WriteRune(r)
 		}
 	}

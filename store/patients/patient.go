@@ -70,12 +70,22 @@ type Policy struct {
 	AddedAt      time.Time `bson:"added_at"`
 }
 
-// Expired reports whether the policy no longer covers care on day.
-func (p Policy) Expired(day time.Time) bool { return !p.ValidTo.IsZero() && day.After(p.ValidTo) }
+// Expired reports whether the policy no longer covers care on day. Validity dates are
+// whole days: the calendar date of day (in its own zone) is compared, so a policy covers
+// all of its last day.
+func (p Policy) Expired(day time.Time) bool {
+	return !p.ValidTo.IsZero() && dateOf(day).After(dateOf(p.ValidTo))
+}
 
-// InForce reports whether the policy covers care on day.
+// InForce reports whether the policy covers care on day (a calendar date, as for Expired).
 func (p Policy) InForce(day time.Time) bool {
-	return p.Active && !day.Before(p.ValidFrom) && !p.Expired(day)
+	return p.Active && !dateOf(day).Before(dateOf(p.ValidFrom)) && !p.Expired(day)
+}
+
+// dateOf is the calendar date of t in its own zone, at UTC midnight (how dates are stored).
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // Change is one entry of a patient's history: who changed which field, when, from what to what.
@@ -169,7 +179,7 @@ func AgeOn(dob, day time.Time) string {
 	case months >= 1:
 		return strconv.Itoa(months) + "m"
 	default:
-		days := int(day.Sub(dob).Hours() / 24)
+		days := int(dateOf(day).Sub(dateOf(dob)).Hours() / 24) // calendar days, not 24-hour periods
 		if days < 0 {
 			days = 0
 		}

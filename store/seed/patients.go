@@ -13,9 +13,9 @@ import (
 // reversed names), the three allergy states, insurance in force and expired, and a newborn.
 type demoPerson struct {
 	given, middle, family, sex, dob, phone, city, idKind, idNumber, blood string
-	allergies                                                            []patients.Allergy
-	nka                                                                  bool
-	payer, plan, member, from, to                                        string
+	allergies                                                             []patients.Allergy
+	nka                                                                   bool
+	payer, plan, member, from, to                                         string
 }
 
 var demoPeople = []demoPerson{
@@ -76,7 +76,7 @@ func demoPatients(ctx context.Context, pats *patients.Store) (int, error) {
 		}
 	}
 	baby := patients.Registration{Demographics: patients.Demographics{Given: "Baby of Sunita", Family: "Sharma", Sex: "F",
-		DOB: time.Now().UTC().Truncate(24 * time.Hour).AddDate(0, 0, -1), Phone: sunita.Phone, City: sunita.City,
+		DOB: time.Now().UTC().Truncate(24*time.Hour).AddDate(0, 0, -1), Phone: sunita.Phone, City: sunita.City,
 		EmergName: sunita.Name(), EmergRel: "Mother", EmergPhone: sunita.Phone}, MotherID: sunita.ID, Token: "seed-demo-newborn"}
 	if _, err := pats.Register(ctx, baby, by); err != nil && !errors.Is(err, patients.ErrResubmitted) {
 		return len(demoPeople), fmt.Errorf("seed: newborn: %w", err)
