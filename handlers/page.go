@@ -34,7 +34,7 @@ var navigation = []navEntry{
 // pageVM fills what the layout needs for the current user.
 func (a *App) pageVM(c *fiber.Ctx, title string) views.PageVM {
 	p := views.PageVM{Title: title, Hospital: a.cfg.Hospital, CSRF: a.csrfToken(c),
-		CSS: a.assets.URL("css/app.css"), JS: a.assets.URL("js/htmx.min.js"), Flash: a.takeFlash(c)}
+		CSS: a.assets.URL("css/app.css"), JS: a.assets.URL("js/htmx.min.js"), KeysJS: a.assets.URL("js/keys.js"), Flash: a.takeFlash(c)}
 	u := currentUser(c)
 	if u == nil {
 		return p

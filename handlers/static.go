@@ -25,7 +25,7 @@ type asset struct {
 
 func newAssets(fsys fs.FS) (*assets, error) {
 	a := &assets{byName: map[string]asset{}, path: map[string]string{}}
-	for _, name := range []string{"css/app.css", "js/htmx.min.js"} {
+	for _, name := range []string{"css/app.css", "js/htmx.min.js", "js/keys.js"} {
 		body, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, err

@@ -3,7 +3,7 @@ package static
 
 import "embed"
 
-// FS holds the built assets (make css, make vendor).
+// FS holds the built assets (make css, make vendor) and the small keyboard helper.
 //
-//go:embed css/app.css js/htmx.min.js
+//go:embed css/app.css js/htmx.min.js js/keys.js
 var FS embed.FS

@@ -22,6 +22,7 @@ type PageVM struct {
 	Nav       []NavItem
 	CSRF      string
 	CSS, JS   string // content-hashed asset paths
+	KeysJS    string // keyboard navigation of result lists
 	Flash     *Flash
 	Wide      bool   // boards use the full width
 	Hospital  string // hospital name in the header

@@ -48,7 +48,8 @@ func (s *Store) AddAllergy(ctx context.Context, id string, a Allergy, by string)
 	}
 	now := time.Now().UTC()
 	a.ID, a.RecordedBy, a.RecordedAt = shortID(), by, now
-	return s.apply(ctx, update{id: id,
+	// Guarded by the version read above: the duplicate check holds only for that version.
+	return s.apply(ctx, update{id: id, version: cur.Version,
 		set: bson.D{{Key: "allergies.status", Value: AllergiesListed}, {Key: "allergies.recorded_by", Value: by},
 			{Key: "allergies.recorded_at", Value: now}},
 		push:    bson.D{{Key: "allergies.items", Value: a}},
