@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver
+.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -37,6 +37,7 @@ help:
 	@echo "make test-unit        go test -race ./..."
 	@echo "make e2e              browser tests (playwright-go + Chromium)"
 	@echo "make test             lint + test-unit + e2e"
+	@echo "make bench-search     patient search latency and DB commands at 2,000 and 20,000 patients"
 
 run:
 	$(GO) run ./cmd/web serve
@@ -115,3 +116,11 @@ e2e: playwright-driver
 	$(GO) test -tags e2e -count=1 -timeout 20m ./e2e/
 
 test: lint test-unit e2e
+
+# Patient search over HTTP on the embedded engine (issue 3's measure). BENCH_SIZES and
+# BENCH_REQUESTS override the defaults; results also go to bench-results/search.json.
+BENCH_SIZES    ?= 2000,20000
+BENCH_REQUESTS ?= 300
+bench-search:
+	@mkdir -p bench-results
+	$(GO) run ./cmd/benchsearch -sizes $(BENCH_SIZES) -requests $(BENCH_REQUESTS) -json bench-results/search.json

@@ -10,7 +10,11 @@ import (
 
 // Next returns the next number of the named sequence (1, 2, 3 …), atomically:
 // an upserting $inc on the counter document whose _id is the name.
-func (db *DB) Next(ctx context.Context, name string) (int64, error) {
+func (db *DB) Next(ctx context.Context, name string) (int64, error) { return db.NextN(ctx, name, 1) }
+
+// NextN reserves n numbers of the named sequence at once and returns the last of them
+// (bulk loads number their documents last-n+1 … last).
+func (db *DB) NextN(ctx context.Context, name string, n int64) (int64, error) {
 	var doc struct {
 		Seq int64 `bson:"seq"`
 	}
@@ -18,7 +22,7 @@ func (db *DB) Next(ctx context.Context, name string) (int64, error) {
 	for attempt := 0; ; attempt++ {
 		err := db.W.Collection(CollCounters).FindOneAndUpdate(ctx,
 			bson.D{{Key: "_id", Value: name}},
-			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: int64(1)}}}}, opts).Decode(&doc)
+			bson.D{{Key: "$inc", Value: bson.D{{Key: "seq", Value: n}}}}, opts).Decode(&doc)
 		// Two first-time upserts can race on a real MongoDB; the loser retries.
 		if IsDuplicate(err) && attempt < 3 {
 			continue

@@ -27,6 +27,20 @@ const (
 	CollPayers        = "payers"
 )
 
+// Collections of the OPD (appointments, queue, consultation) and what it feeds.
+const (
+	CollStaffProfiles   = "staff_profiles"   // OPD profile, weekly sessions and exceptions; _id = username
+	CollRosters         = "staff_rosters"    // roster:<ward>:<date>:<shift>, oncall:<dept>:<date>:<shift>
+	CollAppointments    = "opd_appointments" // _id = "A" + appointment number
+	CollOPDKeys         = "opd_keys"         // insert-once keys: slot:<doctor>:<start>, checkin:<appointment>
+	CollOPDDays         = "opd_days"         // day:<date>:<doctor>, dept:<date>:<dept>, journal:<date>
+	CollQueues          = "opd_queues"       // queue:<date>:<doctor>
+	CollVisits          = "opd_visits"       // _id = "V" + visit number
+	CollLabOrders       = "lab_orders"       // _id = <visit>-L<line>
+	CollRadiologyOrders = "radiology_orders" // _id = <visit>-R<line>
+	CollCharges         = "charges"          // _id derived from the source: visit:<visit>:consult
+)
+
 // Index is one secondary index a query shape relies on.
 type Index struct {
 	Coll   string

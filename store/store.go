@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/event"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
@@ -20,6 +21,7 @@ type Config struct {
 	Database string // database name, "hms" by default
 	DataDir  string // HMS_DATA_DIR for the embedded engine
 	Logger   *slog.Logger
+	Monitor  *event.CommandMonitor // optional: sees every command (benchmarks, metrics)
 }
 
 // DB is an open database. Reads go through R; every write goes through W.
@@ -61,13 +63,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.embedded, db.Embedded, uri = e, true, e.uri
 	}
 	var err error
-	if db.reader, err = connect(ctx, uri, 0); err != nil {
+	if db.reader, err = connect(ctx, uri, 0, cfg.Monitor); err != nil {
 		db.stopEmbedded()
 		return nil, err
 	}
 	db.writer = db.reader
 	if db.Embedded {
-		if db.writer, err = connect(ctx, uri, 1); err != nil {
+		if db.writer, err = connect(ctx, uri, 1, cfg.Monitor); err != nil {
 			_ = db.reader.Disconnect(ctx)
 			db.stopEmbedded()
 			return nil, err
@@ -78,13 +80,16 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return db, nil
 }
 
-func connect(ctx context.Context, uri string, pool uint64) (*mongo.Client, error) {
+func connect(ctx context.Context, uri string, pool uint64, mon *event.CommandMonitor) (*mongo.Client, error) {
 	opts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(5 * time.Second).
 		SetConnectTimeout(5 * time.Second).
 		SetAppName("hms")
 	if pool > 0 {
 		opts.SetMaxPoolSize(pool)
+	}
+	if mon != nil {
+		opts.SetMonitor(mon)
 	}
 	c, err := mongo.Connect(opts)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hms/store"
+	"hms/store/billing"
 )
 
 // Registration is what the front desk enters for a new patient.
@@ -250,3 +251,52 @@ func last4(id string) string {
 }
 
 func shortID() string { return bson.NewObjectID().Hex()[12:] }
+
+// Import stores many already-built patients at once (data generators, migrations):
+// MRNs, revs and billing accounts are assigned here, in bulk; ID numbers are not supported.
+func (s *Store) Import(ctx context.Context, ps []Patient, by string) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	last, err := s.db.NextN(ctx, "mrn", int64(len(ps)))
+	if err != nil {
+		return err
+	}
+	rev, err := s.db.NextN(ctx, "patient_rev", int64(len(ps)))
+	if err != nil {
+		return err
+	}
+	now := time.Now().UTC()
+	first := last - int64(len(ps)) + 1
+	docs := make([]any, len(ps))
+	accounts := make([]any, len(ps))
+	for i := range ps {
+		p := &ps[i]
+		p.ID, p.MRN = bson.NewObjectID().Hex(), strconv.FormatInt(100000+first+int64(i), 10)
+		p.Rev, p.Version, p.CreatedAt, p.CreatedBy, p.UpdatedAt, p.UpdatedBy = rev-int64(len(ps))+1+int64(i), 1, now, by, now, by
+		if p.Allergies.Status == "" {
+			p.Allergies.Status = AllergiesUnknown
+		}
+		if p.Allergies.Items == nil {
+			p.Allergies.Items = []Allergy{}
+		}
+		if p.Policies == nil {
+			p.Policies = []Policy{}
+		}
+		if p.History == nil {
+			p.History = []Change{}
+		}
+		docs[i] = p
+		accounts[i] = billing.Account{PatientID: p.ID, MRN: p.MRN, Name: p.Name(), Status: "open", CreatedAt: now, CreatedBy: by}
+	}
+	if _, err := s.c.W.InsertMany(ctx, docs); err != nil {
+		return fmt.Errorf("store: import patients: %w", err)
+	}
+	if _, err := s.db.W.Collection(store.CollAccounts).InsertMany(ctx, accounts); err != nil {
+		return fmt.Errorf("store: import accounts: %w", err)
+	}
+	for _, p := range ps {
+		s.idx.put(p)
+	}
+	return nil
+}
