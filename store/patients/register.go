@@ -38,7 +38,9 @@ func (d Demographics) check(now time.Time) error {
 		return fmt.Errorf("%w: a given name is required", store.ErrInvalid)
 	case !slices.Contains(Sexes, d.Sex):
 		return fmt.Errorf("%w: sex", store.ErrInvalid)
-	case d.DOB.IsZero() || d.DOB.After(now) || d.DOB.Before(now.AddDate(-130, 0, 0)):
+	// A date of birth is a calendar date at UTC midnight; "today" in a zone ahead of UTC
+	// can be after now in UTC, so allow a day.
+	case d.DOB.IsZero() || d.DOB.After(now.Add(24*time.Hour)) || d.DOB.Before(now.AddDate(-130, 0, -1)):
 		return fmt.Errorf("%w: date of birth", store.ErrInvalid)
 	}
 	return nil
