@@ -95,7 +95,7 @@ func (s *Store) SetRoster(ctx context.Context, r Roster, by string) (Roster, err
 	if len(r.Nurses) == 0 || !slices.Contains(r.Nurses, r.ChargeNurse) {
 		return r, fmt.Errorf("%w: the charge nurse must be one of the shift's nurses", store.ErrInvalid)
 	}
-	r.Names = r.Names[:0]
+	r.Names = make([]string, 0, len(r.Nurses))
 	for _, n := range r.Nurses {
 		u, err := s.users.ByUsername(ctx, n)
 		if err != nil {
@@ -124,6 +124,9 @@ func (s *Store) Roster(ctx context.Context, ward, date, shift string) (Roster, e
 // SetOnCall names the on-call doctor of a department's shift, replacing any before.
 func (s *Store) SetOnCall(ctx context.Context, o OnCall, by string) (OnCall, error) {
 	if err := s.checkShift(o.Date, o.Shift); err != nil {
+		return o, err
+	}
+	if err := s.department(ctx, o.Department); err != nil {
 		return o, err
 	}
 	p, err := s.doctor(ctx, strings.TrimSpace(o.Doctor))

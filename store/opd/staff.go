@@ -60,12 +60,8 @@ func (s *Store) SaveProfile(ctx context.Context, p Profile, by string) (Profile,
 	if !slices.Contains([]string{KindDoctor, KindNurse, KindOther}, p.Kind) {
 		return Profile{}, fmt.Errorf("%w: staff kind %q", store.ErrInvalid, p.Kind)
 	}
-	depts, err := s.cat.Departments(ctx)
-	if err != nil {
+	if err := s.department(ctx, p.Department); err != nil {
 		return Profile{}, err
-	}
-	if !slices.ContainsFunc(depts, func(d catalog.Department) bool { return d.Code == p.Department }) {
-		return Profile{}, fmt.Errorf("%w: department %q", store.ErrNotFound, p.Department)
 	}
 	if p.Kind == KindDoctor {
 		p.ConsultService = cmp.Or(strings.TrimSpace(p.ConsultService), DefaultConsultService(p.Department))
@@ -92,6 +88,18 @@ func (s *Store) SaveProfile(ctx context.Context, p Profile, by string) (Profile,
 		return Profile{}, err
 	}
 	return s.Profile(ctx, p.Username)
+}
+
+// department checks that a department exists.
+func (s *Store) department(ctx context.Context, code string) error {
+	depts, err := s.cat.Departments(ctx)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(depts, func(d catalog.Department) bool { return d.Code == code }) {
+		return fmt.Errorf("%w: department %q", store.ErrNotFound, code)
+	}
+	return nil
 }
 
 // Profile returns one directory entry or store.ErrNotFound.

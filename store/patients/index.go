@@ -37,7 +37,7 @@ type index struct {
 	byID     map[string]*entry
 	byMRN    map[string]*entry
 	byPhone  map[string]map[string]*entry
-	byPrefix map[string]map[string]*entry // first two letters of a name word → entries
+	byPrefix map[string]map[string]*entry // first two and first three letters of a name word → entries
 	rev      int64                        // highest rev seen
 }
 
@@ -55,12 +55,19 @@ func entryOf(p Patient) *entry {
 		tokens: toks, nameKey: strings.Join(sorted, " "), rev: p.Rev}
 }
 
-func prefix2(tok string) string {
+// prefixes are the bucket keys of a name word: its first two and first three letters.
+func prefixes(tok string) []string {
 	r := []rune(tok)
-	if len(r) > 2 {
-		r = r[:2]
+	if len(r) <= 2 {
+		return []string{tok}
 	}
-	return string(r)
+	return []string{string(r[:2]), string(r[:3])}
+}
+
+// bucketKey is the longest bucket key a query word can use.
+func bucketKey(word string) string {
+	p := prefixes(word)
+	return p[len(p)-1]
 }
 
 // put adds or replaces the entry of p (an older rev never replaces a newer one).
@@ -80,7 +87,9 @@ func (ix *index) put(p Patient) {
 		addTo(ix.byPhone, p.Phone, e)
 	}
 	for _, t := range e.tokens {
-		addTo(ix.byPrefix, prefix2(t), e)
+		for _, p := range prefixes(t) {
+			addTo(ix.byPrefix, p, e)
+		}
 	}
 	ix.rev = max(ix.rev, e.rev)
 }
@@ -97,7 +106,9 @@ func (ix *index) remove(e *entry) {
 	delete(ix.byMRN, e.hit.MRN)
 	delete(ix.byPhone[e.hit.Phone], e.hit.ID)
 	for _, t := range e.tokens {
-		delete(ix.byPrefix[prefix2(t)], e.hit.ID)
+		for _, p := range prefixes(t) {
+			delete(ix.byPrefix[p], e.hit.ID)
+		}
 	}
 }
 
@@ -146,31 +157,54 @@ func (ix *index) searchName(words []string, limit int) SearchResult {
 		if len([]rune(w)) < 2 {
 			continue
 		}
-		b := ix.byPrefix[prefix2(w)]
+		b := ix.byPrefix[bucketKey(w)]
 		if bucket == nil || len(b) < len(bucket) {
 			bucket = b
 		}
 	}
+	// Keep only the best `limit` while counting every match: a common surname matches
+	// thousands of patients, and copying and sorting them all is what would cost.
+	top := make([]Hit, 0, limit+1)
 	for _, e := range bucket {
-		if s := score(words, e.tokens); s > 0 {
-			h := e.hit
-			h.Score = s
-			if h.DuplicateOfMRN != "" {
-				h.Score -= 100 // a record marked duplicate sorts after the real ones
-			}
-			res.Hits = append(res.Hits, h)
+		s := score(words, e.tokens)
+		if s == 0 {
+			continue
+		}
+		res.Total++
+		if e.hit.DuplicateOfMRN != "" {
+			s -= 100 // a record marked duplicate sorts after the real ones
+		}
+		if len(top) == limit && !better(s, e.hit, top[limit-1]) {
+			continue
+		}
+		h := e.hit
+		h.Score = s
+		i, _ := slices.BinarySearchFunc(top, h, hitOrder)
+		top = slices.Insert(top, i, h)
+		if len(top) > limit {
+			top = top[:limit]
 		}
 	}
-	res.Total = len(res.Hits)
-	sortHits(res.Hits)
-	res.Hits = res.Hits[:min(limit, len(res.Hits))]
+	res.Hits = top
 	return res
+}
+
+// better reports whether a match scoring s with hit h sorts before b.
+func better(s int, h, b Hit) bool {
+	h.Score = s
+	return hitOrder(h, b) < 0
 }
 
 // score is 0 unless every query word matches a different word of the name, in any
 // order; an exact word counts 3, a prefix 2, and a name with no words left over gets 1 more.
 func score(words, name []string) int {
-	used := make([]bool, len(name))
+	var buf [8]bool // names rarely have more words: no allocation per candidate
+	used := buf[:0]
+	if len(name) <= len(buf) {
+		used = buf[:len(name)]
+	} else {
+		used = make([]bool, len(name))
+	}
 	total := 0
 	for _, w := range words {
 		best, at := 0, -1
@@ -201,10 +235,11 @@ func score(words, name []string) int {
 	return total
 }
 
-func sortHits(h []Hit) {
-	slices.SortFunc(h, func(a, b Hit) int {
-		return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Name, b.Name), cmp.Compare(a.MRN, b.MRN))
-	})
+func sortHits(h []Hit) { slices.SortFunc(h, hitOrder) }
+
+// hitOrder puts the best score first, then names alphabetically, then MRNs.
+func hitOrder(a, b Hit) int {
+	return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.Name, b.Name), cmp.Compare(a.MRN, b.MRN))
 }
 
 func isDigits(s string) bool {
@@ -252,7 +287,7 @@ func (ix *index) candidates(d Demographics, sameIDPatient string) []Candidate {
 		}
 	}
 	if toks := strings.Fields(key); len(toks) > 0 && !d.DOB.IsZero() {
-		for _, e := range ix.byPrefix[prefix2(toks[0])] {
+		for _, e := range ix.byPrefix[bucketKey(toks[0])] {
 			if e.nameKey == key && e.hit.DOB.Equal(d.DOB) {
 				add(e, "same name and date of birth")
 			}
