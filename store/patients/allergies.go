@@ -24,8 +24,7 @@ func (s *Store) SetNoKnownAllergies(ctx context.Context, id, by string) (Patient
 	if len(cur.Allergies.Items) > 0 {
 		return cur, ErrHasAllergies
 	}
-	return s.apply(ctx, update{id: id,
-		filter: bson.D{{Key: "allergies.items", Value: bson.D{{Key: "$size", Value: 0}}}},
+	return s.apply(ctx, update{id: id, version: cur.Version,
 		set: bson.D{{Key: "allergies.status", Value: AllergiesNone}, {Key: "allergies.recorded_by", Value: by},
 			{Key: "allergies.recorded_at", Value: time.Now().UTC()}},
 		changes: []Change{{Field: "Allergies", Old: statusText(cur.Allergies.Status), New: "No known allergies"}}}, by)

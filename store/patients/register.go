@@ -12,6 +12,7 @@ import (
 
 	"hms/store"
 	"hms/store/billing"
+	"hms/store/guard"
 )
 
 // Registration is what the front desk enters for a new patient.
@@ -188,7 +189,7 @@ func (s *Store) claimToken(ctx context.Context, token string) (Patient, error) {
 
 // releaseToken lets a failed registration's form be corrected and saved again.
 func (s *Store) releaseToken(token string) {
-	_, _ = s.keys.W.DeleteOne(context.Background(), bson.D{{Key: "_id", Value: "reg:" + token}, {Key: "patient_id", Value: ""}})
+	_, _ = guard.Delete(context.Background(), s.db, store.CollPatientKeys, "reg:"+token, []guard.Cond{guard.Eq("patient_id", "")})
 }
 
 // claimID takes the key document nid:<hash> for patient id: the one place that keeps
@@ -216,12 +217,12 @@ func (s *Store) claimID(ctx context.Context, hash, id string) error {
 		return &TakenError{PatientID: k.PatientID, MRN: "being registered now"}
 	}
 	// Left by a registration that crashed before its patient was stored: take it over.
-	res, err := s.keys.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: key}, {Key: "patient_id", Value: k.PatientID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "patient_id", Value: id}, {Key: "created_at", Value: time.Now().UTC()}}}})
+	took, err := guard.Update(ctx, s.db, store.CollPatientKeys, key, []guard.Cond{guard.Eq("patient_id", k.PatientID)},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "patient_id", Value: id}, {Key: "created_at", Value: time.Now().UTC()}}}}, nil)
 	if err != nil {
 		return fmt.Errorf("store: ID key: %w", err)
 	}
-	if res.MatchedCount == 0 {
+	if !took {
 		return &TakenError{PatientID: "", MRN: "being registered now"}
 	}
 	return nil
@@ -229,7 +230,7 @@ func (s *Store) claimID(ctx context.Context, hash, id string) error {
 
 // releaseID gives back an ID key this patient took but did not keep.
 func (s *Store) releaseID(hash, id string) {
-	_, _ = s.keys.W.DeleteOne(context.Background(), bson.D{{Key: "_id", Value: "nid:" + hash}, {Key: "patient_id", Value: id}})
+	_, _ = guard.Delete(context.Background(), s.db, store.CollPatientKeys, "nid:"+hash, []guard.Cond{guard.Eq("patient_id", id)})
 }
 
 // idHolder returns the patient who holds an ID hash, or "".

@@ -9,18 +9,17 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hms/store"
+	"hms/store/guard"
 )
 
-// update is one conditional write to a patient: filter (beyond _id) must still hold,
-// the changes are appended to the history in the same write, and the version and rev
-// move on. It re-indexes the patient and returns it as stored.
+// update is one write to a patient: when version is set it applies only to that version
+// (an optimistic edit), the changes are appended to the history in the same write, and
+// the version and rev move on. It re-indexes the patient and returns it as stored.
 type update struct {
 	id      string
-	version int64  // > 0: the write applies only to this version (optimistic edit)
-	filter  bson.D // further conditions
+	version int64 // > 0: the write applies only to this version
 	set     bson.D
 	push    bson.D // arrays to append to, besides history
-	pull    bson.D
 	changes []Change
 }
 
@@ -33,27 +32,28 @@ func (s *Store) apply(ctx context.Context, u update, by string) (Patient, error)
 	for i := range u.changes {
 		u.changes[i].At, u.changes[i].By = now, by
 	}
-	filter := append(bson.D{{Key: "_id", Value: u.id}}, u.filter...)
-	if u.version > 0 {
-		filter = append(filter, bson.E{Key: "version", Value: u.version})
-	}
 	set := append(u.set, bson.E{Key: "updated_at", Value: now}, bson.E{Key: "updated_by", Value: by}, bson.E{Key: "rev", Value: rev})
 	push := append(u.push, bson.E{Key: "history", Value: bson.D{{Key: "$each", Value: u.changes}}})
 	doc := bson.D{{Key: "$set", Value: set}, {Key: "$push", Value: push}, {Key: "$inc", Value: bson.D{{Key: "version", Value: int64(1)}}}}
-	if len(u.pull) > 0 {
-		doc = append(doc, bson.E{Key: "$pull", Value: u.pull})
+	var conds []guard.Cond
+	if u.version > 0 {
+		conds = append(conds, guard.Eq("version", u.version))
 	}
-	res, err := s.c.W.UpdateOne(ctx, filter, doc)
+	// guard keeps the version check atomic without the collection scan that any filter
+	// beyond _id costs on the embedded engine.
+	var p Patient
+	ok, err := guard.Update(ctx, s.db, store.CollPatients, u.id, conds, doc, &p)
 	if err != nil {
 		return Patient{}, fmt.Errorf("store: update patient %s: %w", u.id, err)
 	}
-	if res.MatchedCount == 0 {
+	if !ok {
 		if _, err := s.ByID(ctx, u.id); err != nil {
 			return Patient{}, err
 		}
 		return Patient{}, store.ErrConflict
 	}
-	return s.reindex(ctx, u.id)
+	s.idx.put(p)
+	return p, nil
 }
 
 // Edit is a change of demographics; IDNumber "" keeps the ID number on file.
@@ -182,8 +182,14 @@ func (s *Store) MarkDuplicate(ctx context.Context, id, survivorMRN, reason, by s
 	if survivor.ID == id || survivor.DuplicateOf != "" {
 		return Patient{}, ErrNotASurvivor
 	}
-	return s.apply(ctx, update{id: id,
-		filter:  bson.D{{Key: "duplicate_of", Value: bson.D{{Key: "$exists", Value: false}}}},
+	cur, err := s.ByID(ctx, id)
+	if err != nil {
+		return cur, err
+	}
+	if cur.DuplicateOf != "" {
+		return cur, store.ErrConflict
+	}
+	return s.apply(ctx, update{id: id, version: cur.Version,
 		set:     bson.D{{Key: "duplicate_of", Value: survivor.ID}, {Key: "duplicate_of_mrn", Value: survivor.MRN}},
 		changes: []Change{{Field: "Duplicate of", Old: "", New: "MRN " + survivor.MRN + " — " + reason}}}, by)
 }
