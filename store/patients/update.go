@@ -193,3 +193,20 @@ func (s *Store) MarkDuplicate(ctx context.Context, id, survivorMRN, reason, by s
 		set:     bson.D{{Key: "duplicate_of", Value: survivor.ID}, {Key: "duplicate_of_mrn", Value: survivor.MRN}},
 		changes: []Change{{Field: "Duplicate of", Old: "", New: "MRN " + survivor.MRN + " — " + reason}}}, by)
 }
+
+// SetLastVisit records that the patient was seen at `at` (an OPD visit completed). It is
+// idempotent and never moves the date back, so a repair may re-apply it.
+func (s *Store) SetLastVisit(ctx context.Context, id string, at time.Time) error {
+	rev, err := s.nextRev(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{
+		{Key: "$max", Value: bson.D{{Key: "last_visit", Value: at.UTC()}}},
+		{Key: "$set", Value: bson.D{{Key: "rev", Value: rev}}}})
+	if err != nil {
+		return fmt.Errorf("store: last visit of %s: %w", id, err)
+	}
+	_, err = s.reindex(ctx, id)
+	return err
+}

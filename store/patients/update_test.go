@@ -1,9 +1,11 @@
 package patients_test
 
 import (
+	"context"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -215,4 +217,21 @@ func TestARenameUpdatesSearchAndTheBillingAccount(t *testing.T) {
 	s2 := openStore(t, db)
 	assert.Zero(t, search(t, s2, "pillai").Total)
 	assert.Equal(t, []string{"Sunita Menon"}, names(search(t, s2, "sunita")))
+}
+
+func TestLastVisitOnlyMovesForward(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	p, err := s.Register(ctx, patients.Registration{Demographics: patients.Demographics{Given: "Last", Family: "Visit", Sex: "F",
+		DOB: time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)}}, "desk")
+	require.NoError(t, err)
+	later := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	require.NoError(t, s.SetLastVisit(ctx, p.ID, later))
+	require.NoError(t, s.SetLastVisit(ctx, p.ID, later.AddDate(0, 0, -5)), "an older visit re-applied")
+	got, err := s.ByID(ctx, p.ID)
+	require.NoError(t, err)
+	assert.True(t, got.LastVisit.Equal(later), "last visit %v", got.LastVisit)
+	res, err := s.Search(ctx, got.MRN, 1)
+	require.NoError(t, err)
+	assert.True(t, res.Hits[0].LastVisit.Equal(later), "the search row shows it")
 }
