@@ -41,6 +41,13 @@ const (
 	CollCharges         = "charges"          // _id derived from the source: visit:<visit>:consult
 )
 
+// Collections of the audit trail (store/audit); every read is by _id, no index needed.
+const (
+	CollAudit          = "audit"            // the hash chain: _id = sequence number, 12-digit zero-padded; insert and read only
+	CollAuditHead      = "audit_head"       // one document, _id "head": {seq, hash} of the newest event
+	CollAuditByPatient = "audit_by_patient" // <patientID>:<YYYY-MM> → who touched the patient that month (capped)
+)
+
 // Index is one secondary index a query shape relies on.
 type Index struct {
 	Coll   string

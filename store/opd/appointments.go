@@ -180,7 +180,8 @@ func (s *Store) Book(ctx context.Context, b Booking, by string) (Appointment, er
 		s.releaseKey(a.SlotKey, a.ID)
 		return Appointment{}, fmt.Errorf("store: book: %w", err)
 	}
-	return a, s.followAppt(ctx, a)
+	err = s.followAppt(ctx, &a)
+	return a, err
 }
 
 // Appointment returns one appointment or store.ErrNotFound.
@@ -236,7 +237,8 @@ func (s *Store) Reschedule(ctx context.Context, id string, start time.Time, by s
 		}
 		return a, err
 	}
-	return moved, s.followAppt(ctx, moved)
+	err = s.followAppt(ctx, &moved)
+	return moved, err
 }
 
 // CancelAppointment cancels a booked appointment with a reason and frees its slot.
@@ -296,5 +298,6 @@ func (s *Store) moveAppt(ctx context.Context, a Appointment, from, to, by, reaso
 		}
 		return cur, fmt.Errorf("%w: the appointment is %s", store.ErrInvalid, cur.Status)
 	}
-	return out, s.followAppt(ctx, out)
+	err = s.followAppt(ctx, &out)
+	return out, err
 }

@@ -179,7 +179,8 @@ func (s *Store) MarkNoShows(ctx context.Context, date, doctor, by string) (int, 
 // followAppt applies an appointment's follow-ups: free slot keys it let go, take it off
 // a day it left, copy it to its day bucket. Each is idempotent and decided from the
 // appointment as it is now, so a late or repeated one never undoes a newer change.
-func (s *Store) followAppt(ctx context.Context, a Appointment) error {
+func (s *Store) followAppt(ctx context.Context, ap *Appointment) error {
+	a := *ap
 	var done bson.A
 	for _, p := range a.Pending {
 		kind, arg, _ := strings.Cut(p, ":")
@@ -215,7 +216,11 @@ func (s *Store) followAppt(ctx context.Context, a Appointment) error {
 	if len(done) > 0 {
 		update = append(update, bson.E{Key: "$pullAll", Value: bson.D{{Key: "pending", Value: done}}})
 	}
-	return setByID(ctx, s.appts, a.ID, update)
+	if err := setByID(ctx, s.appts, a.ID, update); err != nil {
+		return err
+	}
+	ap.Pending, ap.DaySeq = nil, max(ap.DaySeq, a.Seq)
+	return nil
 }
 
 // syncDay copies the appointment into its day bucket unless the bucket holds a newer copy.
@@ -243,7 +248,7 @@ func (s *Store) syncDay(ctx context.Context, a Appointment) error {
 func (s *Store) ensureDay(ctx context.Context, date, doctor, name, dept string) error {
 	err := upsert(ctx, s.days, DayID(date, doctor), bson.D{{Key: "$setOnInsert", Value: bson.D{
 		{Key: "date", Value: date}, {Key: "doctor", Value: doctor}, {Key: "doctor_name", Value: name},
-		{Key: "department", Value: dept}, {Key: "appts", Value: bson.D{}}}}})
+		{Key: "department", Value: dept}, {Key: "appts", Value: bson.D{}}, {Key: "created_at", Value: s.now().UTC()}}}})
 	if err != nil {
 		return err
 	}
@@ -252,5 +257,7 @@ func (s *Store) ensureDay(ctx context.Context, date, doctor, name, dept string) 
 
 // listDoctor records that a doctor has appointments or a queue on a department's date.
 func (s *Store) listDoctor(ctx context.Context, date, doctor, dept string) error {
-	return upsert(ctx, s.days, deptID(date, dept), bson.D{{Key: "$addToSet", Value: bson.D{{Key: "doctors", Value: doctor}}}})
+	return s.memo.do(s.Today(), deptID(date, dept)+":"+doctor, 0, func() error {
+		return upsert(ctx, s.days, deptID(date, dept), bson.D{{Key: "$addToSet", Value: bson.D{{Key: "doctors", Value: doctor}}}})
+	})
 }

@@ -17,7 +17,8 @@ import (
 // consultation charge, the patient's last visit, order documents, and its copy in the
 // queue bucket. Each is idempotent and decided from the visit as it is now; the markers
 // are cleared only after they succeed, so Repair can re-apply any a crash left undone.
-func (s *Store) followVisit(ctx context.Context, v Visit) error {
+func (s *Store) followVisit(ctx context.Context, vp *Visit) error {
+	v := *vp
 	var done bson.A
 	for _, p := range v.Pending {
 		kind, arg, _ := strings.Cut(p, ":")
@@ -52,7 +53,11 @@ func (s *Store) followVisit(ctx context.Context, v Visit) error {
 	if len(done) > 0 {
 		update = append(update, bson.E{Key: "$pullAll", Value: bson.D{{Key: "pending", Value: done}}})
 	}
-	return setByID(ctx, s.vis, v.ID, update)
+	if err := setByID(ctx, s.vis, v.ID, update); err != nil {
+		return err
+	}
+	vp.Pending, vp.QueueSeq = nil, max(vp.QueueSeq, v.Seq)
+	return nil
 }
 
 // syncQueue copies the visit into its doctor's queue bucket unless it holds a newer copy.
@@ -69,7 +74,8 @@ func (s *Store) syncQueue(ctx context.Context, v Visit) error {
 	// The bucket is missing (the day's first check-in) or holds a newer copy.
 	err = upsert(ctx, s.queues, id, bson.D{{Key: "$setOnInsert", Value: bson.D{
 		{Key: "date", Value: v.Date}, {Key: "doctor", Value: v.Doctor}, {Key: "doctor_name", Value: v.DoctorName},
-		{Key: "department", Value: v.Department}, {Key: "room", Value: v.Room}, {Key: "entries", Value: bson.D{}}}}})
+		{Key: "department", Value: v.Department}, {Key: "room", Value: v.Room}, {Key: "entries", Value: bson.D{}},
+		{Key: "created_at", Value: s.now().UTC()}}}})
 	if err != nil {
 		return err
 	}
@@ -94,7 +100,7 @@ func (s *Store) apptCheckedIn(ctx context.Context, v Visit) error {
 			return err
 		}
 	}
-	return s.followAppt(ctx, a)
+	return s.followAppt(ctx, &a)
 }
 
 // RepairVisit re-applies the follow-ups a visit still records. It reports whether there were any.
@@ -106,7 +112,7 @@ func (s *Store) RepairVisit(ctx context.Context, id string) (bool, error) {
 	if len(v.Pending) == 0 && v.QueueSeq >= v.Seq {
 		return false, nil
 	}
-	return true, s.followVisit(ctx, v)
+	return true, s.followVisit(ctx, &v)
 }
 
 // RepairAppointment re-applies the follow-ups an appointment still records.
@@ -118,7 +124,7 @@ func (s *Store) RepairAppointment(ctx context.Context, id string) (bool, error) 
 	if len(a.Pending) == 0 && a.DaySeq >= a.Seq {
 		return false, nil
 	}
-	return true, s.followAppt(ctx, a)
+	return true, s.followAppt(ctx, &a)
 }
 
 // Repair re-applies every follow-up that a crash may have left undone since yesterday

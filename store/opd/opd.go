@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -73,6 +74,7 @@ type Store struct {
 	profiles, rosters, appts, keys, days, vis store.Coll
 	queues, labOrders, radOrders, counters    store.Coll
 	ref                                       *refCache
+	memo                                      memo
 }
 
 // New returns the OPD store.
@@ -184,7 +186,41 @@ type journalDoc struct {
 }
 
 func (s *Store) journal(ctx context.Context, field string, n int64) error {
-	return upsert(ctx, s.days, "journal:"+s.Today(), bson.D{{Key: "$min", Value: bson.D{{Key: field, Value: n}}}})
+	today := s.Today()
+	// Once this process has journaled a number today, a larger one changes nothing.
+	return s.memo.do(today, "journal:"+field, n, func() error {
+		return upsert(ctx, s.days, "journal:"+today, bson.D{{Key: "$min", Value: bson.D{{Key: field, Value: n}}}})
+	})
+}
+
+// memo remembers idempotent writes this process has made today, so that hot paths
+// (check-in, booking) skip repeating them; it starts afresh each day.
+type memo struct {
+	mu   sync.Mutex
+	date string
+	done map[string]int64 // key → the smallest n written
+}
+
+// do runs write unless key was already written today with an n no larger than this one.
+func (m *memo) do(date, key string, n int64, write func() error) error {
+	m.mu.Lock()
+	if m.date != date {
+		m.date, m.done = date, map[string]int64{}
+	}
+	least, seen := m.done[key]
+	m.mu.Unlock()
+	if seen && n >= least {
+		return nil
+	}
+	if err := write(); err != nil {
+		return err
+	}
+	m.mu.Lock()
+	if least, seen := m.done[key]; m.date == date && (!seen || n < least) {
+		m.done[key] = n
+	}
+	m.mu.Unlock()
+	return nil
 }
 
 // counter reads a counter's current value without moving it.

@@ -214,7 +214,8 @@ func (s *Store) write(ctx context.Context, id, by string, w visitWrite) (Visit, 
 	if err != nil || !ok {
 		return v, ok, err
 	}
-	return v, true, s.followVisit(ctx, v)
+	err = s.followVisit(ctx, &v)
+	return v, true, err
 }
 
 // transition moves visit id to state `to` in one write conditional on the state it was
@@ -306,7 +307,7 @@ func (s *Store) SetPriority(ctx context.Context, id, kind, reason, by string) (V
 	v, ok, err := s.write(ctx, id, by, visitWrite{queue: true,
 		conds: []guard.Cond{guard.In("status", StateWaiting, StateVitalsDone, StateSkipped)},
 		set:   bson.D{{Key: "priority", Value: kind}, {Key: "priority_reason", Value: strings.TrimSpace(reason)}},
-		push:  bson.D{{Key: "events", Value: Event{At: s.now().UTC(), By: by, To: "priority:" + kind, Reason: reason}}}})
+		push:  bson.D{{Key: "events", Value: Event{At: s.now().UTC(), By: by, To: "priority", Reason: strings.TrimSpace(kind + " " + reason)}}}})
 	if err != nil || ok {
 		return v, err
 	}

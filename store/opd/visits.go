@@ -198,7 +198,8 @@ func (s *Store) CheckIn(ctx context.Context, in CheckIn, by string) (Visit, erro
 		}
 		return Visit{}, fmt.Errorf("store: check-in: %w", err)
 	}
-	return v, s.followVisit(ctx, v)
+	err = s.followVisit(ctx, &v)
+	return v, err
 }
 
 // visitStored reports whether visit owner was stored (a visit holds its check-in key).
