@@ -18,6 +18,7 @@ import (
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/opd"
 	"hms/store/patients"
 )
 
@@ -41,6 +42,8 @@ type Deps struct {
 	Catalog  *catalog.Catalog
 	Patients *patients.Store
 	Accounts *billing.Accounts
+	Charges  *billing.Charges
+	OPD      *opd.Store
 	Static   fs.FS
 	Log      *slog.Logger
 }

@@ -20,6 +20,7 @@ import (
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/secret"
 	"hms/store/seed"
@@ -62,7 +63,9 @@ func newEnv(t *testing.T, opts ...option) *env {
 		o(&cfg)
 	}
 	app, err := handlers.NewApp(cfg, handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
-		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats, Accounts: billing.NewAccounts(db), Static: static.FS,
+		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats, Accounts: billing.NewAccounts(db),
+		Charges: billing.NewCharges(db), OPD: opd.New(db, catalog.New(db), opd.Options{Location: cfg.Location, Patients: pats,
+			OnVisitComplete: pats.SetLastVisit}), Static: static.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	require.NoError(t, err)
 	return &env{t: t, app: app, db: db, pats: pats}

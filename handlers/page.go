@@ -19,7 +19,9 @@ var navigation = []navEntry{
 	{"Admin", "/admin", PermAdmin},
 	{"Patients", "/patients", PermPatientsView},
 	{"Admissions", "/admissions", PermAdmissions},
+	{"Appointments", "/appointments", PermAppointments},
 	{"OPD", "/opd", PermOPD},
+	{"OPD queues", "/opd/queues", PermQueueView},
 	{"Wards", "/ward", PermWard},
 	{"Lab", "/lab", PermLab},
 	{"Pharmacy", "/pharmacy", PermPharmacy},
@@ -27,6 +29,7 @@ var navigation = []navEntry{
 	{"Price list", "/prices", PermPricesView},
 	{"Compliance", "/compliance", PermCompliance},
 	{"Sessions", "/admin/sessions", PermSessionsManage},
+	{"Staff", "/admin/staff", PermStaffManage},
 	{"Display", "/display", PermDisplay},
 	{"My records", "/portal", PermPortal},
 }

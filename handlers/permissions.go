@@ -9,6 +9,7 @@ const (
 	RoleFrontDesk         Role = "front_desk"
 	RoleAdmissionDesk     Role = "admission_desk"
 	RoleDoctor            Role = "doctor"
+	RoleSeniorDoctor      Role = "senior_doctor" // head of department: may see any OPD queue
 	RoleNurse             Role = "nurse"
 	RoleChargeNurse       Role = "charge_nurse"
 	RoleLabTech           Role = "lab_tech"
@@ -34,6 +35,11 @@ const (
 	PermAllergiesEdit  Permission = "allergies.edit"    // clinical staff record allergies
 	PermAdmissions     Permission = "admissions.desk"   // bed availability, admit
 	PermOPD            Permission = "opd.consult"       // the doctor's OPD
+	PermOPDAnyQueue    Permission = "opd.any_queue"     // consult patients in another doctor's queue
+	PermAppointments   Permission = "opd.appointments"  // book, reschedule, cancel, check in
+	PermQueueView      Permission = "opd.queue"         // see the OPD queues
+	PermTriage         Permission = "opd.triage"        // record vitals, set priority
+	PermStaffManage    Permission = "staff.manage"      // staff directory, OPD schedules, rosters
 	PermWard           Permission = "ward.board"        // ward board and nursing
 	PermLab            Permission = "lab.work"          // lab worklist and catalogue
 	PermPharmacy       Permission = "pharmacy.work"     // dispense queue and formulary
@@ -51,12 +57,13 @@ const (
 // rolePermissions is the one permission table of the system.
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermAdmin, PermUsersManage, PermSessionsManage, PermPricesView, PermPricesEdit,
-		PermPatientsView, PermPatientsEdit},
-	RoleFrontDesk:         {PermPatientsView, PermPatientsEdit, PermPricesView},
+		PermPatientsView, PermPatientsEdit, PermStaffManage},
+	RoleFrontDesk:         {PermPatientsView, PermPatientsEdit, PermPricesView, PermAppointments, PermQueueView},
 	RoleAdmissionDesk:     {PermAdmissions, PermPatientsView},
-	RoleDoctor:            {PermOPD, PermPatientsView, PermAllergiesEdit, PermWard, PermLab},
-	RoleNurse:             {PermWard, PermPatientsView, PermAllergiesEdit},
-	RoleChargeNurse:       {PermWard, PermPatientsView, PermAllergiesEdit, PermAdmissions},
+	RoleDoctor:            {PermOPD, PermPatientsView, PermAllergiesEdit, PermWard, PermLab, PermQueueView},
+	RoleSeniorDoctor:      {PermOPD, PermOPDAnyQueue, PermPatientsView, PermAllergiesEdit, PermWard, PermLab, PermQueueView},
+	RoleNurse:             {PermWard, PermPatientsView, PermAllergiesEdit, PermQueueView, PermTriage},
+	RoleChargeNurse:       {PermWard, PermPatientsView, PermAllergiesEdit, PermAdmissions, PermQueueView, PermTriage},
 	RoleLabTech:           {PermLab, PermPatientsView},
 	RolePathologist:       {PermLab, PermPatientsView},
 	RolePharmacist:        {PermPharmacy, PermPatientsView, PermAllergiesEdit},
@@ -69,14 +76,14 @@ var rolePermissions = map[Role][]Permission{
 }
 
 // AllRoles lists every role, in the order the admin screens show them.
-var AllRoles = []Role{RoleAdmin, RoleFrontDesk, RoleAdmissionDesk, RoleDoctor, RoleNurse, RoleChargeNurse,
+var AllRoles = []Role{RoleAdmin, RoleFrontDesk, RoleAdmissionDesk, RoleDoctor, RoleSeniorDoctor, RoleNurse, RoleChargeNurse,
 	RoleLabTech, RolePathologist, RolePharmacist, RoleStoreKeeper, RoleBillingClerk, RoleBillingSupervisor,
 	RoleCompliance, RoleDisplay, RolePatient}
 
 // RoleLabels are the names people read.
 var RoleLabels = map[Role]string{
 	RoleAdmin: "Administrator", RoleFrontDesk: "Front desk", RoleAdmissionDesk: "Admission desk",
-	RoleDoctor: "Doctor", RoleNurse: "Nurse", RoleChargeNurse: "Charge nurse", RoleLabTech: "Lab technician",
+	RoleDoctor: "Doctor", RoleSeniorDoctor: "Senior doctor (any OPD queue)", RoleNurse: "Nurse", RoleChargeNurse: "Charge nurse", RoleLabTech: "Lab technician",
 	RolePathologist: "Pathologist", RolePharmacist: "Pharmacist", RoleStoreKeeper: "Store keeper",
 	RoleBillingClerk: "Billing clerk", RoleBillingSupervisor: "Billing supervisor",
 	RoleCompliance: "Compliance officer", RoleDisplay: "Display screen", RolePatient: "Patient (portal)",
@@ -87,7 +94,7 @@ var roleHomes = []struct {
 	role Role
 	path string
 }{
-	{RoleAdmin, "/admin"}, {RoleDoctor, "/opd"}, {RoleChargeNurse, "/ward"}, {RoleNurse, "/ward"},
+	{RoleAdmin, "/admin"}, {RoleSeniorDoctor, "/opd"}, {RoleDoctor, "/opd"}, {RoleChargeNurse, "/ward"}, {RoleNurse, "/ward"},
 	{RoleAdmissionDesk, "/admissions"}, {RoleFrontDesk, "/patients"}, {RolePathologist, "/lab"},
 	{RoleLabTech, "/lab"}, {RolePharmacist, "/pharmacy"}, {RoleStoreKeeper, "/pharmacy"},
 	{RoleBillingSupervisor, "/billing"}, {RoleBillingClerk, "/billing"}, {RoleCompliance, "/compliance"},

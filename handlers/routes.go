@@ -48,6 +48,11 @@ func (a *App) register(r *router) {
 	r.post("/patients/:id/allergies/none", PermAllergiesEdit, a.allergyNone)
 	r.post("/patients/:id/allergies/:allergy/remove", PermAllergiesEdit, a.allergyRemove)
 
+	// the OPD: appointments and check-in, queues and triage, the consultation
+	a.registerAppointments(r)
+	a.registerQueues(r)
+	a.registerConsult(r)
+
 	// price list
 	r.get("/prices", PermPricesView, a.priceList)
 	r.get("/prices/:code/edit", PermPricesEdit, a.priceEditForm)

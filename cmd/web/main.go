@@ -18,6 +18,7 @@ import (
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/secret"
 	"hms/store/seed"
@@ -136,14 +137,21 @@ func serve(cfg config, log *slog.Logger) error {
 			return err
 		}
 		log.Info("patient search index loaded", "patients", n, "ms", time.Since(started).Milliseconds())
+		cat := catalog.New(db)
+		opdStore := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit, Logger: log})
+		if fixed, err := opdStore.Repair(ctx); err != nil {
+			return fmt.Errorf("OPD repair: %w", err)
+		} else if fixed > 0 {
+			log.Info("OPD: completed interrupted writes", "count", fixed)
+		}
 		if n, err := identity.NewSessions(db).Purge(ctx, 30*24*time.Hour); err == nil && n > 0 {
 			log.Info("purged old sessions", "count", n)
 		}
 		app, err := handlers.NewApp(handlers.Config{Hospital: cfg.Hospital, SessionKey: key, IdleTimeout: cfg.Idle,
 			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
-				Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats,
-				Accounts: billing.NewAccounts(db), Static: static.FS, Log: log})
+				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
+				Charges: billing.NewCharges(db), OPD: opdStore, Static: static.FS, Log: log})
 		if err != nil {
 			return err
 		}

@@ -70,6 +70,7 @@ var demoPrices = []demoService{
 	svc(catalog.CatRadiology, "RAD-USG-OBS", "Obstetric ultrasound", rupees(1200)),
 	svc(catalog.CatRadiology, "RAD-CT-HEAD", "CT head – plain", rupees(2500)),
 	svc(catalog.CatRadiology, "RAD-MRI-BRAIN", "MRI brain – plain", rupees(6500)),
+	svc(catalog.CatRadiology, "RAD-MRI-KNEE", "MRI knee – plain", rupees(5500)),
 
 	svc(catalog.CatOT, "OT-MINOR", "Minor OT charge", rupees(3000)),
 	svc(catalog.CatOT, "OT-MAJOR-HR", "Major OT charge (per hour)", rupees(8000)),

@@ -16,6 +16,7 @@ import (
 	"hms/store"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/opd"
 	"hms/store/patients"
 )
 
@@ -74,6 +75,9 @@ func Demo(ctx context.Context, db *store.DB, pats *patients.Store, log *slog.Log
 		{"lab catalogue", func(ctx context.Context) (int, error) { return labTests(ctx, cat) }},
 		{"payers", func(ctx context.Context) (int, error) { return payers(ctx, cat) }},
 		{"staff accounts", func(ctx context.Context) (int, error) { return staff(ctx, identity.NewUsers(db)) }},
+		{"OPD profiles and schedules", func(ctx context.Context) (int, error) {
+			return opdProfiles(ctx, opd.New(db, cat, opd.Options{Patients: pats, Logger: log}), departmentOf)
+		}},
 		{"patients", func(ctx context.Context) (int, error) { return demoPatients(ctx, pats) }},
 	}
 	for _, s := range steps {

@@ -45,6 +45,7 @@ var extraStaff = []identity.NewUser{
 	{Username: "dr.iyer", FullName: "Dr. Meera Iyer", Department: "PAED", Roles: []string{"doctor"}},
 	{Username: "dr.khan", FullName: "Dr. Tariq Khan", Department: "CARD", Roles: []string{"doctor"}},
 	{Username: "dr.menon", FullName: "Dr. Deepa Menon", Department: "OBG", Roles: []string{"doctor"}},
+	{Username: "dr.hegde", FullName: "Dr. Prakash Hegde", Department: "MED", Roles: []string{"doctor", "senior_doctor"}},
 	{Username: "nurse.joseph", FullName: "Annamma Joseph", Department: "SURG", Roles: []string{"nurse"}},
 	{Username: "nurse.das", FullName: "Rina Das", Department: "OBG", Roles: []string{"nurse"}},
 }
@@ -64,4 +65,17 @@ func staff(ctx context.Context, users *identity.Users) (int, error) {
 		}
 	}
 	return len(all), nil
+}
+
+// departmentOf is the department of a demo account.
+func departmentOf(username string) string {
+	if d, ok := demoDepartmentOf[username]; ok {
+		return d
+	}
+	for _, u := range extraStaff {
+		if u.Username == username {
+			return u.Department
+		}
+	}
+	return ""
 }
