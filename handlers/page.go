@@ -31,6 +31,7 @@ var navigation = []navEntry{
 	{"Sessions", "/admin/sessions", PermSessionsManage},
 	{"Staff", "/admin/staff", PermStaffManage},
 	{"Display", "/display", PermDisplay},
+	{"OPD display", "/display/opd", PermDisplay},
 	{"My records", "/portal", PermPortal},
 }
 

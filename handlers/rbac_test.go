@@ -19,7 +19,7 @@ func samplePath(e *env, p string) string {
 		id = e.patientID("Rajesh Sharma")
 	}
 	r := strings.NewReplacer(":username", "t.nurse", ":code", "W1", ":id", id, ":name", "missing.css",
-		":policy", "nosuchpolicy", ":allergy", "nosuchallergy")
+		":policy", "nosuchpolicy", ":allergy", "nosuchallergy", ":doctor", "doctor")
 	return r.Replace(p)
 }
 

@@ -120,6 +120,33 @@ func (v Vitals) value(field string) *float64 {
 	return nil
 }
 
+// Value returns the value of a field (Field* constants), or nil when not taken.
+func (v Vitals) Value(field string) *float64 { return v.value(field) }
+
+// Set sets the value of a field (Field* constants); unknown fields are ignored.
+func (v *Vitals) Set(field string, x *float64) {
+	switch field {
+	case FieldTemp:
+		v.TempC = x
+	case FieldPulse:
+		v.Pulse = x
+	case FieldSystolic:
+		v.Systolic = x
+	case FieldDiastolic:
+		v.Diastolic = x
+	case FieldRespRate:
+		v.RespRate = x
+	case FieldSpO2:
+		v.SpO2 = x
+	case FieldWeight:
+		v.WeightKg = x
+	case FieldHeight:
+		v.HeightCm = x
+	case FieldPain:
+		v.Pain = x
+	}
+}
+
 // Problems lists every implausible value, each naming its field and the limit.
 func (v Vitals) Problems() []VitalsError {
 	var out []VitalsError
