@@ -104,7 +104,9 @@ func (a *App) queueRow(e opd.QueueEntry) views.TriageRow {
 }
 
 // minutes shows a duration as whole minutes people read: "0 min", "12 min".
-func minutes(d time.Duration) string { return strconv.Itoa(int(d.Round(time.Minute).Minutes())) + " min" }
+func minutes(d time.Duration) string {
+	return strconv.Itoa(int(d.Round(time.Minute).Minutes())) + " min"
+}
 
 // fingerprint is a short hash of what a board shows.
 func fingerprint(parts ...any) string {
