@@ -53,7 +53,7 @@ func TestEveryRoleHomeShowsRealData(t *testing.T) {
 	cases := map[handlers.Role]struct{ path, want string }{
 		handlers.RoleFrontDesk:     {"/patients", "₹100.00"},            // registration fee from the price list
 		handlers.RoleAdmissionDesk: {"/admissions", "Medical Ward"},     // wards of the demo hospital
-		handlers.RoleDoctor:        {"/opd", "General Medicine"},        // clinics
+		handlers.RoleDoctor:        {"/opd", "Today's OPD queue"},       // the doctor's queue
 		handlers.RoleLabTech:       {"/lab", "Haemoglobin"},             // lab catalogue
 		handlers.RolePharmacist:    {"/pharmacy", "Paracetamol"},        // formulary
 		handlers.RoleBillingClerk:  {"/billing", "REG"},                 // price list

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"strings"
+	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
@@ -96,7 +97,9 @@ func (a *App) takeFlash(c *fiber.Ctx) *views.Flash {
 	if raw == "" {
 		return nil
 	}
-	c.ClearCookie(flashCookie)
+	// Expire it on the same path it was set on, or the browser keeps showing it.
+	c.Cookie(&fiber.Cookie{Name: flashCookie, Value: "", Path: "/", MaxAge: -1, Expires: time.Unix(0, 0),
+		HTTPOnly: true, SameSite: "Lax", Secure: a.cfg.SecureCookies})
 	var f views.Flash
 	if err := a.cookies.codec.Decode(flashCookie, raw, &f); err != nil {
 		return nil

@@ -60,6 +60,8 @@ func TestFrontDeskRegistersAPatientWithInsurance(t *testing.T) {
 	assert.Contains(t, body, "Insured: Star Health")
 	assert.Contains(t, body, `data-state="nka"`)
 	assert.Contains(t, body, "₹0.00", "the new billing account has a zero balance")
+	_, body, _ = desk.get(chart)
+	assert.NotContains(t, body, "Registered Nandini Hegde", "a flash message shows once")
 
 	_, body, _ = desk.get(chart + "?tab=insurance")
 	assert.Contains(t, body, "STAR-9999-0001")

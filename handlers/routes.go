@@ -20,7 +20,6 @@ func (a *App) register(r *router) {
 	r.get("/patients", PermPatientsView, a.patientsHome)
 	r.get("/portal", PermPortal, a.portal)
 	r.get("/admissions", PermAdmissions, a.admissionsHome)
-	r.get("/opd", PermOPD, a.opdHome)
 	r.get("/ward", PermWard, a.wardHome)
 	r.get("/ward/:code", PermWard, a.wardBoard)
 	r.get("/lab", PermLab, a.labHome)
