@@ -37,7 +37,8 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 	}
 	roles := currentUser(c).Roles
 	vm := views.ChartVM{CSRF: a.csrfToken(c), Banner: b, Tab: tab, Errors: errs, Form: form,
-		Can: views.ChartPermissions{Edit: can(roles, PermPatientsEdit), Allergies: can(roles, PermAllergiesEdit)}}
+		Can: views.ChartPermissions{Edit: can(roles, PermPatientsEdit), Allergies: can(roles, PermAllergiesEdit),
+			Appointments: can(roles, PermAppointments)}}
 	for _, t := range chartTabs {
 		switch t.Key {
 		case "allergies":
