@@ -98,7 +98,7 @@ check-generated:
 	@echo "generated files are up to date"
 
 test-unit:
-	$(GO) test -race -count=1 ./...
+	$(GO) test -race -count=1 -timeout 30m ./...
 
 # $(PLAYWRIGHT_DRIVER_PATH)/package -> node_modules/playwright-core, the driver
 # playwright-go runs. An existing real driver at a custom path is left alone.

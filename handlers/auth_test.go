@@ -98,11 +98,13 @@ func TestSessionCookieFlags(t *testing.T) {
 }
 
 func TestIdleTimeoutAndBoardRefreshIsNotActivity(t *testing.T) {
-	e := newEnv(t, withIdle(1200*time.Millisecond))
+	// Generous times, so a slow machine (the race detector, a busy CI) cannot turn one
+	// slow request into an idle gap.
+	e := newEnv(t, withIdle(3*time.Second))
 	active := e.as(handlers.RoleNurse)
 	board := e.as(handlers.RoleNurse)
-	for i := 0; i < 6; i++ { // 1.8 s in all, longer than the idle timeout
-		time.Sleep(300 * time.Millisecond)
+	for i := 0; i < 6; i++ { // 4.2 s in all, longer than the idle timeout
+		time.Sleep(700 * time.Millisecond)
 		s, _, _ := active.get("/ward")
 		require.Equal(t, http.StatusOK, s, "a person working stays signed in")
 		board.get("/ward/W1", "HX-Request", "true", "X-HMS-Background", "1")
@@ -110,7 +112,7 @@ func TestIdleTimeoutAndBoardRefreshIsNotActivity(t *testing.T) {
 	status, _, resp := board.get("/ward/W1", "HX-Request", "true", "X-HMS-Background", "1")
 	assert.Equal(t, http.StatusUnauthorized, status, "an idle board is signed out, never shown stale")
 	assert.Equal(t, "/login", resp.Header.Get("HX-Redirect"))
-	time.Sleep(1300 * time.Millisecond)
+	time.Sleep(3200 * time.Millisecond)
 	status, _, resp = active.get("/ward")
 	assert.Equal(t, http.StatusSeeOther, status, "a person who walked away is signed out too")
 	assert.Contains(t, resp.Header.Get("Location"), "expired=1", "and told why")

@@ -45,19 +45,31 @@ func withIdle(d time.Duration) option { return func(c *handlers.Config) { c.Idle
 
 func newEnv(t *testing.T, opts ...option) *env {
 	t.Helper()
-	db := storetest.DB(t)
-	ctx := context.Background()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	box, err := secret.New([]byte(strings.Repeat("e", 32)))
 	require.NoError(t, err)
-	pats := patients.New(db, box, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	_, err = seed.Demo(ctx, db, pats, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// The demo hospital and one user per role are built once and copied into each test's
+	// database: hashing their passwords again for every test would dominate the run.
+	tpl := storetest.Template(t, "handlers", func(db *store.DB) error {
+		ctx := context.Background()
+		if _, err := seed.Demo(ctx, db, patients.New(db, box, quiet), quiet); err != nil {
+			return err
+		}
+		for _, r := range handlers.AllRoles {
+			_, err := identity.NewUsers(db).Create(ctx, identity.NewUser{Username: userFor(r),
+				FullName: "Test " + handlers.RoleLabels[r], Roles: []string{string(r)}, Password: testPassword}, "test")
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	db := storetest.DB(t)
+	storetest.Copy(t, tpl, db)
+	pats := patients.New(db, box, quiet)
+	_, err = pats.Load(context.Background())
 	require.NoError(t, err)
 	users := identity.NewUsers(db)
-	for _, r := range handlers.AllRoles {
-		_, err := users.Create(ctx, identity.NewUser{Username: "t." + strings.ReplaceAll(string(r), "_", ""),
-			FullName: "Test " + handlers.RoleLabels[r], Roles: []string{string(r)}, Password: testPassword}, "test")
-		require.NoError(t, err)
-	}
 	cfg := handlers.Config{SessionKey: []byte(strings.Repeat("k", 32)), IdleTimeout: 15 * time.Minute}
 	for _, o := range opts {
 		o(&cfg)
