@@ -54,11 +54,19 @@ func (a *App) pageVM(c *fiber.Ctx, title string) views.PageVM {
 		return p
 	}
 	path := c.Path()
+	best := -1 // the longest matching link is the active one (/display/opd, not /display)
 	for _, n := range navigation {
 		if can(u.Roles, n.perm) {
-			active := path == n.href || strings.HasPrefix(path, n.href+"/")
-			p.Nav = append(p.Nav, views.NavItem{Label: n.label, Href: n.href, Active: active})
+			if path == n.href || strings.HasPrefix(path, n.href+"/") {
+				if best < 0 || len(n.href) > len(p.Nav[best].Href) {
+					best = len(p.Nav)
+				}
+			}
+			p.Nav = append(p.Nav, views.NavItem{Label: n.label, Href: n.href})
 		}
+	}
+	if best >= 0 {
+		p.Nav[best].Active = true
 	}
 	return p
 }

@@ -97,8 +97,11 @@ func (a *App) queueRow(e opd.QueueEntry) views.TriageRow {
 			r.Priority += ": " + e.PriorityReason
 		}
 	}
-	if e.Waiting() {
-		r.EstWait = minutes(e.EstWait)
+	switch {
+	case e.Waiting() && e.Ahead == 0:
+		r.EstWait = "next in line"
+	case e.Waiting():
+		r.EstWait = "about " + minutes(e.EstWait)
 	}
 	return r
 }
