@@ -19,6 +19,7 @@ var ErrDataDirInUse = errors.New("store: the data directory is in use by another
 // embedded is an in-process FerretDB on SQLite, listening on loopback only.
 type embedded struct {
 	uri    string
+	dbDir  string // where FerretDB keeps one SQLite file per database
 	cancel context.CancelFunc
 	done   chan struct{}
 	lock   *os.File
@@ -52,7 +53,7 @@ func startEmbedded(ctx context.Context, dir string, log *slog.Logger) (*embedded
 		return nil, fmt.Errorf("store: embedded engine: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.Background())
-	e := &embedded{cancel: cancel, done: make(chan struct{}), lock: lock}
+	e := &embedded{cancel: cancel, done: make(chan struct{}), lock: lock, dbDir: abs}
 	go func() {
 		defer close(e.done)
 		_ = f.Run(runCtx)

@@ -48,6 +48,13 @@ const (
 	CollAuditByPatient = "audit_by_patient" // <patientID>:<YYYY-MM> → who touched the patient that month (capped)
 )
 
+// Collections is every collection of the system; the embedded engine creates each at
+// start so it can be given its _id index (sqlite_id.go).
+var Collections = []string{CollCounters, CollUsers, CollSessions, CollLoginAttempts, CollDepartments, CollWards,
+	CollBeds, CollPrices, CollDrugs, CollLabTests, CollPatients, CollPatientKeys, CollAccounts, CollPayers,
+	CollStaffProfiles, CollRosters, CollAppointments, CollOPDKeys, CollOPDDays, CollQueues, CollVisits,
+	CollLabOrders, CollRadiologyOrders, CollCharges, CollAudit, CollAuditHead, CollAuditByPatient}
+
 // Index is one secondary index a query shape relies on.
 type Index struct {
 	Coll   string
@@ -65,8 +72,13 @@ var Indexes = []Index{
 	{Coll: CollPatients, Keys: bson.D{{Key: "rev", Value: 1}}, Why: "search index catch-up: patients changed since rev n, by another instance"},
 }
 
-// EnsureIndexes creates every declared index; it is safe to run at every start.
+// EnsureIndexes creates every declared index; it is safe to run at every start. On the
+// embedded engine it also gives every collection the _id index FerretDB's own lacks (see
+// sqlite_id.go).
 func (db *DB) EnsureIndexes(ctx context.Context) error {
+	if err := db.ensureIDIndexes(ctx); err != nil {
+		return err
+	}
 	for _, ix := range Indexes {
 		model := mongo.IndexModel{Keys: ix.Keys}
 		if ix.Unique {

@@ -35,6 +35,7 @@ type DB struct {
 	embedded *embedded
 	Embedded bool
 	DataDir  string
+	sqlite   string // embedded only: the directory of FerretDB's SQLite files
 }
 
 // Coll is one collection seen through the reader and the writer.
@@ -60,7 +61,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		if err != nil {
 			return nil, err
 		}
-		db.embedded, db.Embedded, uri = e, true, e.uri
+		db.embedded, db.Embedded, uri, db.sqlite = e, true, e.uri, e.dbDir
 	}
 	var err error
 	if db.reader, err = connect(ctx, uri, 0, cfg.Monitor); err != nil {
