@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -89,6 +90,7 @@ func userFor(r handlers.Role) string { return "t." + strings.ReplaceAll(string(r
 // client is one browser: its cookies and the CSRF token of the last page it saw.
 type client struct {
 	e       *env
+	mu      sync.Mutex
 	cookies map[string]string
 	csrf    string
 }
@@ -111,11 +113,15 @@ func (c *client) do(method, path string, form url.Values, headers ...string) (in
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
+	c.mu.Lock() // double-click tests share one browser between goroutines
 	for k, v := range c.cookies {
 		req.AddCookie(&http.Cookie{Name: k, Value: v})
 	}
+	c.mu.Unlock()
 	resp, err := c.e.app.Fiber().Test(req, -1)
 	require.NoError(c.e.t, err)
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for _, ck := range resp.Cookies() {
 		if ck.MaxAge < 0 || ck.Value == "" || (!ck.Expires.IsZero() && ck.Expires.Before(time.Now())) {
 			delete(c.cookies, ck.Name)
@@ -139,7 +145,9 @@ func (c *client) post(path string, form url.Values, headers ...string) (int, str
 	if form == nil {
 		form = url.Values{}
 	}
+	c.mu.Lock()
 	form.Set("_csrf", c.csrf)
+	c.mu.Unlock()
 	return c.do(http.MethodPost, path, form, headers...)
 }
 
