@@ -44,6 +44,7 @@ type Deps struct {
 	Accounts *billing.Accounts
 	Charges  *billing.Charges
 	OPD      *opd.Store
+	Audit    Auditor // the audit trail; every PHI read and change is recorded
 	Static   fs.FS
 	Log      *slog.Logger
 }
@@ -111,7 +112,7 @@ func NewApp(cfg Config, d Deps) (*App, error) {
 		DisableStartupMessage: true,
 	})
 	a.app.Use(a.accessLog, a.recoverPanics, a.securityHeaders, a.loadSession, a.checkCSRF)
-	a.routes = &router{app: a.app, policies: map[string]Permission{}}
+	a.routes = &router{app: a.app, policies: map[string]Permission{}, a: a}
 	a.register(a.routes)
 	a.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 	return a, nil

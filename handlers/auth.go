@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hms/store/audit"
 	"hms/store/identity"
 	"hms/views"
 )
@@ -54,9 +55,11 @@ func (a *App) login(c *fiber.Ctx) error {
 	switch {
 	case errors.Is(err, identity.ErrLockedOut):
 		a.log.Warn("login locked out", "user", username, "ip", c.IP())
+		_ = a.loginEvent(c, username, audit.ActionLoginFail, "locked-out")
 		return fail(fiber.StatusTooManyRequests, "Too many failed sign-ins. Try again in 15 minutes, or ask an administrator to unlock the account.")
 	case errors.Is(err, identity.ErrBadCredentials), errors.Is(err, identity.ErrDisabled):
 		a.log.Info("login failed", "user", username, "ip", c.IP())
+		_ = a.loginEvent(c, username, audit.ActionLoginFail, "")
 		return fail(fiber.StatusUnauthorized, msgBadLogin)
 	case err != nil:
 		return err
@@ -68,6 +71,7 @@ func (a *App) login(c *fiber.Ctx) error {
 		return err
 	}
 	a.log.Info("login", "user", u.Username, "ip", c.IP())
+	_ = a.loginEvent(c, u.Username, audit.ActionLoginOK, "")
 	switch {
 	case u.MustChangePassword:
 		return redirect(c, "/account/password")
@@ -87,6 +91,7 @@ func (a *App) logout(c *fiber.Ctx) error {
 		return err
 	}
 	a.log.Info("logout", "user", u.Username)
+	_ = a.audit(c, audit.ActionLogout, "", "", audit.OK)
 	return redirect(c, "/login")
 }
 
@@ -165,4 +170,14 @@ func (a *App) readyz(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusServiceUnavailable).SendString("database unreachable")
 	}
 	return c.SendString("ready")
+}
+
+// loginEvent records a sign-in attempt. Sign-in itself never fails for want of the audit
+// trail (staff must reach the wards); the failure is logged for the operator.
+func (a *App) loginEvent(c *fiber.Ctx, username, action, object string) error {
+	outcome := audit.OK
+	if action == audit.ActionLoginFail {
+		outcome = audit.Failed
+	}
+	return a.record(c, audit.Entry{User: username, Action: action, Object: object, Outcome: outcome, RequestID: requestID(c), IP: c.IP()})
 }

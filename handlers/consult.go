@@ -36,6 +36,9 @@ func (a *App) consultShow(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if err := a.auditRead(c, v.PatientID, "opd:"+v.ID); err != nil {
+		return err
+	}
 	return a.renderConsult(c, v, "", nil, nil)
 }
 

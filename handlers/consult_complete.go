@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hms/store"
+	"hms/store/audit"
 	"hms/store/opd"
 	"hms/views"
 )
@@ -57,6 +58,9 @@ func (a *App) consultComplete(c *fiber.Ctx) error {
 		_, err = a.OPD.Complete(c.UserContext(), v.ID, comp, currentUser(c).Username)
 		switch {
 		case err == nil:
+			if err := a.auditChange(c, audit.ActionPatientUpdate, v.PatientID, "opd:"+v.ID+":complete"); err != nil {
+				return err
+			}
 			a.setFlash(c, "ok", "Visit completed: token "+strconv.FormatInt(v.Token, 10)+", "+v.Name+".")
 			return redirect(c, "/opd")
 		case errors.Is(err, opd.ErrAlreadyDone):

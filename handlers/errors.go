@@ -42,6 +42,9 @@ func (a *App) errorHandler(c *fiber.Ctx, err error) error {
 		vm.Title, vm.Message = "Unsupported content", "Send this form from the application's own page."
 	case fiber.StatusServiceUnavailable:
 		vm.Title, vm.Message = "Cannot reach the database", "Nothing was saved. Please try again in a moment; if this persists, call IT."
+		if errors.Is(err, errAuditDown) || (fe != nil && fe.Message == errAuditDown.Message) {
+			vm.Title, vm.Message = "Audit trail unavailable", errAuditDown.Message
+		}
 		c.Set(fiber.HeaderRetryAfter, "5")
 	case fiber.StatusBadRequest, fiber.StatusUnprocessableEntity, fiber.StatusTooManyRequests, fiber.StatusConflict:
 		vm.Title, vm.Message = "Request refused", "The request could not be accepted."

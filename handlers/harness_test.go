@@ -18,6 +18,7 @@ import (
 	"hms/handlers"
 	"hms/static"
 	"hms/store"
+	"hms/store/audit"
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
@@ -38,6 +39,8 @@ type env struct {
 	app  *handlers.App
 	db   *store.DB
 	pats *patients.Store
+	cfg  handlers.Config
+	deps handlers.Deps
 }
 
 type option func(*handlers.Config)
@@ -75,13 +78,24 @@ func newEnv(t *testing.T, opts ...option) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	app, err := handlers.NewApp(cfg, handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
+	deps := handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
 		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats, Accounts: billing.NewAccounts(db),
 		Charges: billing.NewCharges(db), OPD: opd.New(db, catalog.New(db), opd.Options{Location: cfg.Location, Patients: pats,
-			OnVisitComplete: pats.SetLastVisit}), Static: static.FS,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+			OnVisitComplete: pats.SetLastVisit}), Audit: audit.New(db, quiet), Static: static.FS,
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	app, err := handlers.NewApp(cfg, deps)
 	require.NoError(t, err)
-	return &env{t: t, app: app, db: db, pats: pats}
+	return &env{t: t, app: app, db: db, pats: pats, cfg: cfg, deps: deps}
+}
+
+// rebuild replaces the app with one whose dependencies change has adjusted (a failing
+// audit trail, say); clients signed in before keep their sessions (they are in the database).
+func (e *env) rebuild(change func(*handlers.Deps)) {
+	e.t.Helper()
+	change(&e.deps)
+	app, err := handlers.NewApp(e.cfg, e.deps)
+	require.NoError(e.t, err)
+	e.app = app
 }
 
 // userFor is the test account that holds exactly role r.

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hms/store"
+	"hms/store/audit"
 	"hms/store/patients"
 )
 
@@ -35,6 +36,9 @@ func (a *App) allergyAdd(c *fiber.Ctx) error {
 		_, err = a.Patients.AddAllergy(c.UserContext(), p.ID, patients.Allergy{Substance: in.Substance, Reaction: in.Reaction, Severity: in.Severity}, currentUser(c).Username)
 		switch {
 		case err == nil:
+			if err := a.auditChange(c, audit.ActionPatientUpdate, p.ID, "allergies"); err != nil {
+				return err
+			}
 			a.setFlash(c, "ok", "Allergy to "+strings.TrimSpace(in.Substance)+" recorded.")
 			return redirect(c, "/patients/"+p.ID+"?tab=allergies")
 		case errors.Is(err, store.ErrDuplicate):
@@ -55,6 +59,9 @@ func (a *App) allergyNone(c *fiber.Ctx) error {
 	_, err = a.Patients.SetNoKnownAllergies(c.UserContext(), p.ID, currentUser(c).Username)
 	switch {
 	case err == nil:
+		if err := a.auditChange(c, audit.ActionPatientUpdate, p.ID, "allergies"); err != nil {
+			return err
+		}
 		a.setFlash(c, "ok", "Recorded: no known allergies.")
 	case errors.Is(err, patients.ErrHasAllergies), errors.Is(err, store.ErrConflict):
 		a.setFlash(c, "error", "Allergies are listed for this patient: remove them first if they were recorded in error.")
@@ -81,6 +88,9 @@ func (a *App) allergyRemove(c *fiber.Ctx) error {
 	_, err = a.Patients.RemoveAllergy(c.UserContext(), p.ID, c.Params("allergy"), in.Reason, currentUser(c).Username)
 	switch {
 	case err == nil:
+		if err := a.auditChange(c, audit.ActionPatientUpdate, p.ID, "allergies"); err != nil {
+			return err
+		}
 		a.setFlash(c, "ok", "Allergy removed; the removal and its reason are in the history.")
 	case errors.Is(err, store.ErrConflict):
 		a.setFlash(c, "error", "The allergy list changed while you were looking at it. Check it and try again.")
@@ -109,6 +119,9 @@ func (a *App) policyAdd(c *fiber.Ctx) error {
 		if _, err := a.Patients.AddPolicy(c.UserContext(), p.ID, *pol, currentUser(c).Username); err != nil {
 			return err
 		}
+		if err := a.auditChange(c, audit.ActionPatientUpdate, p.ID, "insurance"); err != nil {
+			return err
+		}
 		a.setFlash(c, "ok", "Policy added: "+pol.PayerName+".")
 		return redirect(c, "/patients/"+p.ID+"?tab=insurance")
 	}
@@ -131,6 +144,9 @@ func (a *App) policyEnd(c *fiber.Ctx) error {
 	}
 	_, err = a.Patients.EndPolicy(c.UserContext(), p.ID, c.Params("policy"), in.Reason, currentUser(c).Username)
 	if err != nil && !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	if err := a.auditChange(c, audit.ActionPatientUpdate, p.ID, "insurance"); err != nil {
 		return err
 	}
 	a.setFlash(c, "ok", "Policy marked as no longer used.")
@@ -157,6 +173,9 @@ func (a *App) patientMarkDuplicate(c *fiber.Ctx) error {
 		_, err = a.Patients.MarkDuplicate(c.UserContext(), p.ID, in.SurvivorMRN, in.Reason, currentUser(c).Username)
 		switch {
 		case err == nil:
+			if err := a.auditChange(c, audit.ActionPatientUpdate, p.ID, "duplicate-of"); err != nil {
+				return err
+			}
 			a.setFlash(c, "ok", "Marked as a duplicate of MRN "+in.SurvivorMRN+".")
 			return redirect(c, "/patients/"+p.ID)
 		case errors.Is(err, store.ErrNotFound):

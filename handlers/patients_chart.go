@@ -31,6 +31,9 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 	if !slices.ContainsFunc(chartTabs, func(t views.Tab) bool { return t.Key == tab }) {
 		tab = "overview"
 	}
+	if err := a.auditRead(c, p.ID, "chart:"+tab); err != nil {
+		return err
+	}
 	b, err := a.banner(c, p)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hms/store"
+	"hms/store/audit"
 	"hms/store/patients"
 	"hms/views"
 )
@@ -15,6 +16,9 @@ import (
 func (a *App) patientEditForm(c *fiber.Ctx) error {
 	p, err := a.patientByParam(c)
 	if err != nil {
+		return err
+	}
+	if err := a.auditRead(c, p.ID, "edit-form"); err != nil {
 		return err
 	}
 	vals := map[string]string{"version": strconv.FormatInt(p.Version, 10), "given": p.Given, "middle": p.Middle,
@@ -66,6 +70,9 @@ func (a *App) patientUpdate(c *fiber.Ctx) error {
 		var taken *patients.TakenError
 		switch {
 		case err == nil:
+			if err := a.auditChange(c, audit.ActionPatientUpdate, p.ID, "demographics"); err != nil {
+				return err
+			}
 			a.setFlash(c, "ok", "Saved. The change is recorded in the record's history.")
 			return redirect(c, "/patients/"+p.ID)
 		case errors.Is(err, store.ErrConflict):
@@ -148,6 +155,9 @@ func (a *App) patientNewbornCreate(c *fiber.Ctx) error {
 		p, err := a.Patients.Register(c.UserContext(), reg, currentUser(c).Username)
 		switch {
 		case err == nil, errors.Is(err, patients.ErrResubmitted):
+			if err := a.auditChange(c, audit.ActionPatientCreate, p.ID, "newborn-of:"+mother.ID); err != nil {
+				return err
+			}
 			a.setFlash(c, "ok", "Registered "+p.Name()+" — MRN "+p.MRN+", linked to the mother (MRN "+mother.MRN+").")
 			return redirect(c, "/patients/"+p.ID)
 		default:

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hms/store/audit"
 	"hms/store/patients"
 	"hms/views"
 )
@@ -14,6 +15,9 @@ import (
 func (a *App) patientPrint(c *fiber.Ctx) error {
 	p, err := a.patientByParam(c)
 	if err != nil {
+		return err
+	}
+	if err := a.audit(c, audit.ActionPatientPrint, p.ID, "id-card", audit.OK); err != nil {
 		return err
 	}
 	vm := views.PrintVM{MRN: p.MRN, Name: p.Name(), DOB: a.dob(p.DOB, p.DOBEstimated),

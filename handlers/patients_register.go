@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hms/store/audit"
 	"hms/store/patients"
 	"hms/views"
 )
@@ -69,6 +70,9 @@ func (a *App) patientCreate(c *fiber.Ctx) error {
 	var taken *patients.TakenError
 	switch {
 	case err == nil:
+		if err := a.auditChange(c, audit.ActionPatientCreate, p.ID, "registration"); err != nil {
+			return err
+		}
 		a.setFlash(c, "ok", "Registered "+p.Name()+" — MRN "+p.MRN+". Print the ID card and wristband from this page.")
 		return redirect(c, "/patients/"+p.ID)
 	case errors.Is(err, patients.ErrResubmitted):

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"hms/store"
+	"hms/store/audit"
 	"hms/store/opd"
 	"hms/views"
 	"hms/views/components"
@@ -36,6 +37,9 @@ var vitalsFields = []string{opd.FieldTemp, opd.FieldPulse, opd.FieldSystolic, op
 func (a *App) vitalsForm(c *fiber.Ctx) error {
 	v, err := a.visitByParam(c)
 	if err != nil {
+		return err
+	}
+	if err := a.auditRead(c, v.PatientID, "opd:"+v.ID+":vitals"); err != nil {
 		return err
 	}
 	return a.renderVitals(c, v, map[string]string{}, map[string]string{}, "")
@@ -128,6 +132,9 @@ func (a *App) vitalsRecord(c *fiber.Ctx) error {
 		var verr *opd.VitalsError
 		switch {
 		case err == nil:
+			if err := a.auditChange(c, audit.ActionPatientUpdate, v.PatientID, "opd:"+v.ID+":vitals"); err != nil {
+				return err
+			}
 			a.setFlash(c, "ok", "Vitals of token "+strconv.FormatInt(v.Token, 10)+" recorded: ready for the doctor.")
 			return redirect(c, "/opd/queues/"+v.Doctor)
 		case errors.As(err, &verr) && verr.Field != "":

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"github.com/gofiber/fiber/v2"
+
+	"hms/store/audit"
 )
 
 // router registers routes together with the permission each needs. A route cannot be
@@ -9,6 +11,7 @@ import (
 type router struct {
 	app      *fiber.App
 	policies map[string]Permission // "GET /admin/users" → permission
+	a        *App                  // for the audit event of a refusal
 }
 
 func (r *router) add(method, path string, p Permission, h ...fiber.Handler) {
@@ -16,7 +19,7 @@ func (r *router) add(method, path string, p Permission, h ...fiber.Handler) {
 	if method == fiber.MethodGet {
 		r.policies[fiber.MethodHead+" "+path] = p
 	}
-	handlers := append([]fiber.Handler{require(p)}, h...)
+	handlers := append([]fiber.Handler{r.require(p)}, h...)
 	r.app.Add(method, path, handlers...)
 }
 
@@ -27,8 +30,9 @@ func (r *router) post(path string, p Permission, h ...fiber.Handler) {
 	r.add(fiber.MethodPost, path, p, h...)
 }
 
-// require admits the request only when the signed-in user's roles grant p.
-func require(p Permission) fiber.Handler {
+// require admits the request only when the signed-in user's roles grant p; a refusal is
+// recorded in the audit trail.
+func (r *router) require(p Permission) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		if p == Public {
 			return c.Next()
@@ -38,6 +42,7 @@ func require(p Permission) fiber.Handler {
 			return toLogin(c)
 		}
 		if !can(u.Roles, p) {
+			_ = r.a.audit(c, audit.ActionAccessDenied, "", c.Method()+":"+c.Route().Path, audit.Denied)
 			return fiber.ErrForbidden
 		}
 		if u.MustChange && p != PermSelf {

@@ -15,6 +15,7 @@ import (
 	"hms/handlers"
 	"hms/static"
 	"hms/store"
+	"hms/store/audit"
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
@@ -137,6 +138,12 @@ func serve(cfg config, log *slog.Logger) error {
 			return err
 		}
 		log.Info("patient search index loaded", "patients", n, "ms", time.Since(started).Milliseconds())
+		trail := audit.New(db, log)
+		if rep, err := trail.Recover(ctx); err != nil {
+			return fmt.Errorf("audit trail: %w", err)
+		} else {
+			log.Info("audit trail ready", "report", fmt.Sprintf("%+v", rep))
+		}
 		cat := catalog.New(db)
 		opdStore := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit, Logger: log})
 		if fixed, err := opdStore.Repair(ctx); err != nil {
@@ -151,7 +158,7 @@ func serve(cfg config, log *slog.Logger) error {
 			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
-				Charges: billing.NewCharges(db), OPD: opdStore, Static: static.FS, Log: log})
+				Charges: billing.NewCharges(db), OPD: opdStore, Audit: trail, Static: static.FS, Log: log})
 		if err != nil {
 			return err
 		}
