@@ -52,6 +52,9 @@ func (a *App) register(r *router) {
 	a.registerQueues(r)
 	a.registerConsult(r)
 
+	// compliance: the audit trail
+	a.registerAudit(r)
+
 	// price list
 	r.get("/prices", PermPricesView, a.priceList)
 	r.get("/prices/:code/edit", PermPricesEdit, a.priceEditForm)
