@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search
+.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -38,6 +38,7 @@ help:
 	@echo "make e2e              browser tests (playwright-go + Chromium)"
 	@echo "make test             lint + test-unit + e2e"
 	@echo "make bench-search     patient search latency and DB commands at 2,000 and 20,000 patients"
+	@echo "make bench-opd        OPD queue and consult pages with 300 visits today and 100,000 past visits"
 
 run:
 	$(GO) run ./cmd/web serve
@@ -119,8 +120,14 @@ test: lint test-unit e2e
 
 # Patient search over HTTP on the embedded engine (issue 3's measure). BENCH_SIZES and
 # BENCH_REQUESTS override the defaults; results also go to bench-results/search.json.
+# Each run compares against a baseline page (/account: the layout and the session only).
 BENCH_SIZES    ?= 2000,20000
 BENCH_REQUESTS ?= 300
 bench-search:
 	@mkdir -p bench-results
-	$(GO) run ./cmd/benchsearch -sizes $(BENCH_SIZES) -requests $(BENCH_REQUESTS) -json bench-results/search.json
+	$(GO) run ./cmd/bench -suite search -sizes $(BENCH_SIZES) -requests $(BENCH_REQUESTS) -json bench-results/search.json
+
+# The OPD pages (issue 4's measure); results also go to bench-results/opd.json.
+bench-opd:
+	@mkdir -p bench-results
+	$(GO) run ./cmd/bench -suite opd -requests $(BENCH_REQUESTS) -json bench-results/opd.json
