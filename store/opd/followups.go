@@ -63,6 +63,8 @@ func (s *Store) followVisit(ctx context.Context, vp *Visit) error {
 // syncQueue copies the visit into its doctor's queue bucket unless it holds a newer copy.
 func (s *Store) syncQueue(ctx context.Context, v Visit) error {
 	id := QueueID(v.Date, v.Doctor)
+	s.forgetQueue(id)
+	defer s.forgetQueue(id)
 	write := func() (bool, error) {
 		return guard.Update(ctx, s.db, store.CollQueues, id, []guard.Cond{guard.Below("entries."+v.ID+".seq", v.Seq+1)},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "entries." + v.ID, Value: queueEntry(v)}, {Key: "updated_at", Value: s.now().UTC()}}}}, nil)

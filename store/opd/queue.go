@@ -149,7 +149,7 @@ func arrange(q *Queue) {
 
 // Queue returns a doctor's queue for a date: one read by _id.
 func (s *Store) Queue(ctx context.Context, date, doctor string) (Queue, error) {
-	d, err := byID[queueDoc](ctx, s.queues, QueueID(date, doctor), "queue")
+	d, err := s.readQueue(ctx, QueueID(date, doctor))
 	if errors.Is(err, store.ErrNotFound) {
 		q := Queue{Date: date, Doctor: doctor, AvgConsult: DefaultConsult}
 		return q, nil
