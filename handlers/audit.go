@@ -12,6 +12,9 @@ import (
 type Auditor interface {
 	Append(ctx context.Context, e audit.Entry) (audit.Event, error)
 	ByPatient(ctx context.Context, patientID string, months int) (audit.PatientTrail, error)
+	Search(ctx context.Context, f audit.Filter, limit int) (audit.Result, error)
+	Verify(ctx context.Context, from, to int64) (audit.Report, error)
+	Get(ctx context.Context, seq int64) (audit.Event, error)
 }
 
 // errAuditDown refuses a patient page whose reading could not be recorded (HIPAA

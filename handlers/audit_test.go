@@ -67,6 +67,15 @@ func (failingTrail) Append(context.Context, audit.Entry) (audit.Event, error) {
 func (failingTrail) ByPatient(context.Context, string, int) (audit.PatientTrail, error) {
 	return audit.PatientTrail{}, audit.ErrUnavailable
 }
+func (failingTrail) Search(context.Context, audit.Filter, int) (audit.Result, error) {
+	return audit.Result{}, audit.ErrUnavailable
+}
+func (failingTrail) Verify(context.Context, int64, int64) (audit.Report, error) {
+	return audit.Report{}, audit.ErrUnavailable
+}
+func (failingTrail) Get(context.Context, int64) (audit.Event, error) {
+	return audit.Event{}, audit.ErrUnavailable
+}
 
 func TestAPatientPageFailsClosedWithoutTheAuditTrail(t *testing.T) {
 	e := newEnv(t)

@@ -29,6 +29,7 @@ var navigation = []navEntry{
 	{"Billing", "/billing", PermBilling},
 	{"Price list", "/prices", PermPricesView},
 	{"Compliance", "/compliance", PermCompliance},
+	{"Audit", "/audit", PermAuditView},
 	{"Sessions", "/admin/sessions", PermSessionsManage},
 	{"Staff", "/admin/staff", PermStaffManage},
 	{"Display", "/display", PermDisplay},

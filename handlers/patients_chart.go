@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hms/store/audit"
 	"hms/store/patients"
 	"hms/views"
 	"hms/views/components"
@@ -15,7 +16,7 @@ import (
 var chartTabs = []views.Tab{{Key: "overview", Label: "Overview"}, {Key: "allergies", Label: "Allergies"},
 	{Key: "insurance", Label: "Insurance"}, {Key: "visits", Label: "Visits"}, {Key: "admissions", Label: "Admissions"},
 	{Key: "orders", Label: "Orders & results"}, {Key: "medications", Label: "Medications"}, {Key: "bills", Label: "Bills"},
-	{Key: "history", Label: "History"}}
+	{Key: "history", Label: "History"}, {Key: "access", Label: "Access log"}}
 
 // patientChart shows a patient: the banner and the tab asked for.
 func (a *App) patientChart(c *fiber.Ctx) error {
@@ -31,6 +32,12 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 	if !slices.ContainsFunc(chartTabs, func(t views.Tab) bool { return t.Key == tab }) {
 		tab = "overview"
 	}
+	roles := currentUser(c).Roles
+	auditor := can(roles, PermAuditView) // the access log is for those who review the trail
+	if tab == "access" && !auditor {
+		_ = a.audit(c, audit.ActionAccessDenied, p.ID, "chart:access", audit.Denied)
+		return fiber.ErrForbidden
+	}
 	if err := a.auditRead(c, p.ID, "chart:"+tab); err != nil {
 		return err
 	}
@@ -38,11 +45,13 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 	if err != nil {
 		return err
 	}
-	roles := currentUser(c).Roles
 	vm := views.ChartVM{CSRF: a.csrfToken(c), Banner: b, Tab: tab, Errors: errs, Form: form,
 		Can: views.ChartPermissions{Edit: can(roles, PermPatientsEdit), Allergies: can(roles, PermAllergiesEdit),
 			Appointments: can(roles, PermAppointments)}}
 	for _, t := range chartTabs {
+		if t.Key == "access" && !auditor {
+			continue
+		}
 		switch t.Key {
 		case "allergies":
 			t.Count = len(p.Allergies.Items)
@@ -75,6 +84,8 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 			h := p.History[i]
 			vm.History = append(vm.History, views.ChangeRow{At: views.DateTime(h.At, a.cfg.Location), By: h.By, Field: h.Field, Old: h.Old, New: h.New})
 		}
+	case "access":
+		vm.Access = a.patientAccessLog(c, p)
 	}
 	if len(errs) > 0 {
 		c.Status(fiber.StatusUnprocessableEntity)

@@ -50,6 +50,7 @@ const (
 	PermUsersManage    Permission = "admin.users"       // create users, reset passwords, disable
 	PermSessionsManage Permission = "security.sessions" // see and revoke sessions
 	PermCompliance     Permission = "compliance.view"   // compliance officer's home
+	PermAuditView      Permission = "audit.view"        // the audit trail: viewer, export, chain check, a chart's access log
 	PermDisplay        Permission = "display.view"      // waiting-room screen
 	PermPortal         Permission = "portal.self"       // a patient's own records
 )
@@ -57,7 +58,7 @@ const (
 // rolePermissions is the one permission table of the system.
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermAdmin, PermUsersManage, PermSessionsManage, PermPricesView, PermPricesEdit,
-		PermPatientsView, PermPatientsEdit, PermStaffManage},
+		PermPatientsView, PermPatientsEdit, PermStaffManage, PermAuditView},
 	RoleFrontDesk:         {PermPatientsView, PermPatientsEdit, PermPricesView, PermAppointments, PermQueueView},
 	RoleAdmissionDesk:     {PermAdmissions, PermPatientsView},
 	RoleDoctor:            {PermOPD, PermPatientsView, PermAllergiesEdit, PermWard, PermLab, PermQueueView},
@@ -70,7 +71,7 @@ var rolePermissions = map[Role][]Permission{
 	RoleStoreKeeper:       {PermPharmacy},
 	RoleBillingClerk:      {PermBilling, PermPatientsView, PermPricesView},
 	RoleBillingSupervisor: {PermBilling, PermPatientsView, PermPricesView},
-	RoleCompliance:        {PermCompliance, PermSessionsManage},
+	RoleCompliance:        {PermCompliance, PermSessionsManage, PermAuditView, PermPatientsView},
 	RoleDisplay:           {PermDisplay},
 	RolePatient:           {PermPortal},
 }

@@ -64,6 +64,7 @@ type ChartVM struct {
 	Errors     map[string]string
 	Form       map[string]string // entries of a refused tab form, kept
 	PayerPlans []components.Option
+	Access     AccessLogVM // the "Access log" tab (views/audit.go)
 }
 
 // ChartPermissions says which actions the user may take on the chart.

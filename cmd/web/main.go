@@ -33,6 +33,7 @@ Usage:
   web create-admin USERNAME "FULL NAME"
                        create an administrator; the password is read from HMS_ADMIN_PASSWORD
                        and must be changed at first sign-in
+  web verify           check the audit trail's hash chain end to end; exits 1 at the first broken link
   web --help           this text
 
 In embedded mode the data directory is locked by the running server: stop it before
@@ -76,6 +77,8 @@ func main() {
 		})
 	case "create-admin":
 		err = createAdmin(cfg, log, os.Args[2:])
+	case "verify":
+		err = verifyChain(cfg, log, os.Stdout)
 	default:
 		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
