@@ -30,6 +30,8 @@ func NewStamp(who string) Stamp {
 // Catalog gives access to every reference collection.
 type Catalog struct {
 	departments, wards, beds, prices, drugs, labTests, payers store.Coll
+	drugList                                                  listCache[Drug]
+	labList                                                   listCache[LabTest]
 }
 
 // New returns the catalogue over db.

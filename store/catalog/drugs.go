@@ -24,12 +24,17 @@ type Drug struct {
 
 // Drugs lists the formulary by generic name.
 func (c *Catalog) Drugs(ctx context.Context) ([]Drug, error) {
-	out, err := all[Drug](ctx, c.drugs, "drugs")
-	slices.SortFunc(out, func(a, b Drug) int {
-		return cmp.Or(cmp.Compare(a.Generic, b.Generic), cmp.Compare(a.Strength, b.Strength))
+	return c.drugList.get(ctx, func(ctx context.Context) ([]Drug, error) {
+		out, err := all[Drug](ctx, c.drugs, "drugs")
+		slices.SortFunc(out, func(a, b Drug) int {
+			return cmp.Or(cmp.Compare(a.Generic, b.Generic), cmp.Compare(a.Strength, b.Strength))
+		})
+		return out, err
 	})
-	return out, err
 }
 
 // AddDrug stores a new formulary entry.
-func (c *Catalog) AddDrug(ctx context.Context, d Drug) error { return insert(ctx, c.drugs, d, "drug") }
+func (c *Catalog) AddDrug(ctx context.Context, d Drug) error {
+	defer c.drugList.forget()
+	return insert(ctx, c.drugs, d, "drug")
+}

@@ -37,12 +37,15 @@ func (t LabTest) IsPanel() bool { return len(t.Components) > 0 }
 
 // LabTests lists the catalogue by name.
 func (c *Catalog) LabTests(ctx context.Context) ([]LabTest, error) {
-	out, err := all[LabTest](ctx, c.labTests, "lab tests")
-	slices.SortFunc(out, func(a, b LabTest) int { return cmp.Compare(a.Name, b.Name) })
-	return out, err
+	return c.labList.get(ctx, func(ctx context.Context) ([]LabTest, error) {
+		out, err := all[LabTest](ctx, c.labTests, "lab tests")
+		slices.SortFunc(out, func(a, b LabTest) int { return cmp.Compare(a.Name, b.Name) })
+		return out, err
+	})
 }
 
 // AddLabTest stores a new test or panel.
 func (c *Catalog) AddLabTest(ctx context.Context, t LabTest) error {
+	defer c.labList.forget()
 	return insert(ctx, c.labTests, t, "lab test")
 }
