@@ -2,11 +2,13 @@ package handlers
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"hms/store/audit"
+	"hms/store/opd"
 	"hms/store/patients"
 	"hms/views"
 	"hms/views/components"
@@ -45,6 +47,11 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 	if err != nil {
 		return err
 	}
+	// The visit list is one small bucket read: the tab shows its count on every tab.
+	visits, err := a.OPD.PatientVisits(c.UserContext(), p.ID)
+	if err != nil {
+		return err
+	}
 	vm := views.ChartVM{CSRF: a.csrfToken(c), Banner: b, Tab: tab, Errors: errs, Form: form,
 		Can: views.ChartPermissions{Edit: can(roles, PermPatientsEdit), Allergies: can(roles, PermAllergiesEdit),
 			Appointments: can(roles, PermAppointments)}}
@@ -53,6 +60,8 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 			continue
 		}
 		switch t.Key {
+		case "visits":
+			t.Count = len(visits)
 		case "allergies":
 			t.Count = len(p.Allergies.Items)
 		case "insurance":
@@ -76,6 +85,12 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 			if vm.PayerPlans, err = a.payerPlans(c); err != nil {
 				return err
 			}
+		}
+	case "visits":
+		for _, v := range visits {
+			vm.Visits = append(vm.Visits, views.VisitRow{Date: v.Date, Token: strconv.FormatInt(v.Token, 10), Doctor: v.DoctorName,
+				Department: v.Department, Complaint: v.Complaint, State: opd.StateLabels[v.State], StateColour: queueStateColours[v.State],
+				CheckedIn: views.DateTime(v.CheckedInAt, a.cfg.Location)})
 		}
 	case "bills":
 		vm.Account = a.accountVM(a.Accounts.ByPatient(c.UserContext(), p.ID))

@@ -132,3 +132,16 @@ func TestWaitingRoomDisplayShowsTokensNotNames(t *testing.T) {
 	assert.Contains(t, body, `data-testid="next-tokens">1, 2<`)
 	assert.NotContains(t, body, "Anil Kumar", "the waiting room is public: no names")
 }
+
+func TestTheChartListsThePatientsVisits(t *testing.T) {
+	e := newEnv(t)
+	id := e.patientID("Anil Kumar")
+	desk := e.as(handlers.RoleFrontDesk)
+	_, body, _ := desk.get("/patients/" + id + "?tab=visits")
+	assert.Contains(t, body, "No OPD visits are recorded")
+	e.walkIn("Anil Kumar")
+	_, body, _ = desk.get("/patients/" + id + "?tab=visits")
+	assert.NotContains(t, body, "No OPD visits are recorded")
+	assert.Contains(t, body, "Dr. Ananya Krishnan")
+	assert.Contains(t, body, "Waiting")
+}

@@ -65,6 +65,7 @@ type ChartVM struct {
 	Form       map[string]string // entries of a refused tab form, kept
 	PayerPlans []components.Option
 	Access     AccessLogVM // the "Access log" tab (views/audit.go)
+	Visits     []VisitRow
 }
 
 // ChartPermissions says which actions the user may take on the chart.
@@ -106,4 +107,9 @@ type CandidateRow struct {
 type PrintVM struct {
 	MRN, Name, DOB, AgeSex, BloodGroup, Allergies, Printed, Hospital string
 	AllergyAlert                                                     bool
+}
+
+// VisitRow is one OPD visit on the chart's Visits tab.
+type VisitRow struct {
+	Date, Token, Doctor, Department, Complaint, State, StateColour, CheckedIn string
 }

@@ -45,6 +45,9 @@ func (s *Store) followVisit(ctx context.Context, vp *Visit) error {
 		if err := s.syncQueue(ctx, v); err != nil {
 			return fmt.Errorf("store: visit %s follow-up queue: %w", v.ID, err)
 		}
+		if err := s.syncPatientVisits(ctx, v); err != nil {
+			return fmt.Errorf("store: visit %s follow-up patient visits: %w", v.ID, err)
+		}
 	}
 	if len(done) == 0 && v.QueueSeq >= v.Seq {
 		return nil
