@@ -15,11 +15,7 @@ import (
 // no such visit, 403 unless it is in the doctor's own queue or the user may consult any
 // queue. Every consultation route, page or htmx, GET or POST, goes through it.
 func (a *App) consultVisit(c *fiber.Ctx) (opd.Visit, error) {
-	id := c.Params("id")
-	if !consultVisitIDRE.MatchString(id) {
-		return opd.Visit{}, fiber.ErrNotFound
-	}
-	v, err := a.OPD.Visit(c.UserContext(), id)
+	v, err := a.visitByParam(c)
 	if err != nil {
 		return v, err
 	}

@@ -1,36 +1,12 @@
 package handlers
 
 import (
-	"math"
 	"strconv"
 	"strings"
 
 	"hms/store/opd"
 	"hms/views"
 )
-
-// consultVitals are the latest vitals in form order, abnormal ones flagged, BMI last.
-func consultVitals(r opd.VitalsRecord) []views.ConsultVital {
-	vals := map[string]*float64{opd.FieldTemp: r.TempC, opd.FieldPulse: r.Pulse, opd.FieldSystolic: r.Systolic,
-		opd.FieldDiastolic: r.Diastolic, opd.FieldRespRate: r.RespRate, opd.FieldSpO2: r.SpO2, opd.FieldWeight: r.WeightKg,
-		opd.FieldHeight: r.HeightCm, opd.FieldPain: r.Pain, opd.FieldBMI: r.BMI}
-	var out []views.ConsultVital
-	for _, l := range opd.Limits {
-		x := vals[l.Field]
-		if x == nil {
-			continue
-		}
-		text := strconv.FormatFloat(math.Round(*x*10)/10, 'f', -1, 64)
-		if l.Unit != "" {
-			text += " " + l.Unit
-		}
-		if l.Field == opd.FieldPain {
-			text += " / 10"
-		}
-		out = append(out, views.ConsultVital{Label: l.Label, Value: text, Abnormal: r.Abnormal(l.Field)})
-	}
-	return out
-}
 
 // consultRx is a prescription line as the screen and the printout show it.
 func consultRx(rx opd.Prescription) views.ConsultRx {

@@ -20,7 +20,7 @@ func (a *App) renderConsult(c *fiber.Ctx, v opd.Visit, form string, vals, errs m
 		return err
 	}
 	vm := views.ConsultVM{CSRF: a.csrfToken(c), VisitID: v.ID, Number: v.ID, Token: strconv.FormatInt(v.Token, 10), Date: v.Date,
-		State: v.Status, StateLabel: opd.StateLabels[v.Status], StateColour: consultStateColour(v.Status),
+		State: v.Status, StateLabel: opd.StateLabels[v.Status], StateColour: queueStateColours[v.Status],
 		Complaint: v.Complaint, Priority: opd.PriorityLabels[v.Priority], CheckedIn: views.DateTime(v.CheckedInAt, a.cfg.Location),
 		DoctorName: v.DoctorName, Editable: v.Status == opd.StateWithDoctor, Completed: v.Status == opd.StateCompleted,
 		NoteSigned: v.Note.Status == opd.NoteSigned, FollowUp: v.FollowUpDate, FollowUpNote: v.FollowUpNote,
@@ -44,7 +44,7 @@ func (a *App) renderConsult(c *fiber.Ctx, v opd.Visit, form string, vals, errs m
 		vm.AllergyRows = append(vm.AllergyRows, views.AllergyRow{ID: al.ID, Substance: al.Substance, Reaction: al.Reaction, Severity: al.Severity})
 	}
 	if vr, ok := v.LatestVitals(); ok {
-		vm.Vitals, vm.VitalsAt = consultVitals(vr), views.DateTime(vr.At, a.cfg.Location)+" by "+vr.By
+		vm.Vitals, vm.VitalsAt = vitalsReadings(vr), views.DateTime(vr.At, a.cfg.Location)+" by "+vr.By
 	}
 	vm.Note = map[string]string{"subjective": v.Note.Subjective, "objective": v.Note.Objective,
 		"assessment": v.Note.Assessment, "plan": v.Note.Plan}

@@ -103,7 +103,3 @@ func bedStateLabel(s string) string {
 	}
 	return s
 }
-
-// pollHeaders is the hx-headers value of a self-refreshing board: its polls are not
-// user activity, so an unattended screen still reaches its idle timeout.
-func pollHeaders() string { return `{"` + backgroundHeader + `":"1"}` }

@@ -1,9 +1,6 @@
 package handlers
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"regexp"
 	"strings"
@@ -69,20 +66,13 @@ func (a *App) wardBoard(c *fiber.Ctx) error {
 		vm.Beds = append(vm.Beds, views.BedTile{Code: b.Code, State: b.Status, StateLabel: bedStateLabel(b.Status),
 			TypeName: types[b.BedType], Reason: b.StatusReason, Features: b.Features})
 	}
-	vm.Version = boardVersion(vm)
+	vm.Version = fingerprint(vm)
 	// A poll that finds the board as the tablet shows it gets no body: htmx swaps
 	// nothing, so a tile is never replaced under a nurse's finger.
 	if isPartial(c) && c.Query("v") == vm.Version {
 		return c.SendStatus(fiber.StatusNoContent)
 	}
 	return a.widePage(c, w.Name, views.WardBoard(vm))
-}
-
-// boardVersion fingerprints everything the board shows.
-func boardVersion(vm views.WardBoardVM) string {
-	b, _ := json.Marshal(vm) // plain strings and ints: cannot fail
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
 }
 
 // bedTypeNames looks up the name of each bed type the ward uses (a ward has one or

@@ -1,13 +1,8 @@
 package handlers
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"regexp"
 	"strconv"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -35,9 +30,6 @@ func (a *App) opdHome(c *fiber.Ctx) error {
 	return a.page(c, "OPD queue", views.OPDHome(vm))
 }
 
-// consultVisitIDRE is what a visit id looks like ("V0000123"); anything else never reaches the store.
-var consultVisitIDRE = regexp.MustCompile(`^V[0-9]{1,12}$`)
-
 // opdQueue is the queue fragment the OPD pages poll. A poll that finds the queue as
 // shown answers 204, so htmx leaves the list (and the doctor's click target) alone.
 func (a *App) opdQueue(c *fiber.Ctx) error {
@@ -45,7 +37,7 @@ func (a *App) opdQueue(c *fiber.Ctx) error {
 		return redirect(c, "/opd")
 	}
 	current := c.Query("current")
-	if !consultVisitIDRE.MatchString(current) {
+	if !visitIDRE.MatchString(current) {
 		current = ""
 	}
 	vm, err := a.opdQueueVM(c, current)
@@ -65,13 +57,13 @@ func (a *App) opdQueueVM(c *fiber.Ctx, current string) (views.OPDQueueVM, error)
 		return views.OPDQueueVM{}, err
 	}
 	vm := views.OPDQueueVM{Date: q.Date, Current: current, Compact: current != "", PollHeaders: pollHeaders(),
-		AvgConsult: strconv.Itoa(int(q.AvgConsult.Round(time.Minute).Minutes())) + " min"}
+		AvgConsult: minutes(q.AvgConsult)}
 	if !q.AvgMeasured {
 		vm.AvgConsult += " (assumed)"
 	}
 	for _, e := range q.Entries {
 		r := views.OPDQueueRow{VisitID: e.VisitID, Token: strconv.FormatInt(e.Token, 10), Name: e.Name, MRN: e.MRN,
-			AgeSex: e.AgeSex, State: e.State, StateLabel: opd.StateLabels[e.State], StateColour: consultStateColour(e.State),
+			AgeSex: e.AgeSex, State: e.State, StateLabel: opd.StateLabels[e.State], StateColour: queueStateColours[e.State],
 			Priority: opd.PriorityLabels[e.Priority], VitalsTaken: e.VitalsTaken, Abnormal: e.Abnormal,
 			Waiting: e.Waiting(), Current: e.VisitID == current}
 		switch {
@@ -88,26 +80,9 @@ func (a *App) opdQueueVM(c *fiber.Ctx, current string) (views.OPDQueueVM, error)
 		}
 		vm.Rows = append(vm.Rows, r)
 	}
-	b, _ := json.Marshal(vm) // strings, ints and bools: cannot fail
-	sum := sha256.Sum256(b)
-	vm.Version = hex.EncodeToString(sum[:8])
+	vm.Version = fingerprint(vm)
 	vm.CSRF = a.csrfToken(c) // after the fingerprint: it is the same form either way
 	return vm, nil
-}
-
-// consultStateColour is the badge colour of a queue state; whole class-free names.
-func consultStateColour(state string) string {
-	switch state {
-	case opd.StateWaiting:
-		return "slate"
-	case opd.StateVitalsDone:
-		return "sky"
-	case opd.StateWithDoctor:
-		return "amber"
-	case opd.StateCompleted:
-		return "green"
-	}
-	return "red"
 }
 
 // opdCallNext calls the next waiting patient of the doctor's queue and opens the consultation.

@@ -74,7 +74,8 @@ func (a *App) renderVitals(c *fiber.Ctx, v opd.Visit, vals, errs map[string]stri
 	return a.page(c, "Vitals · token "+vm.Token, views.VitalsForm(vm))
 }
 
-// vitalsReadings lists a record's values with their units, flagging abnormal ones.
+// vitalsReadings lists a record's values in form order (BMI last) with their units,
+// flagging those outside the normal range; triage and the consultation both show them.
 func vitalsReadings(r opd.VitalsRecord) []views.VitalsReading {
 	var out []views.VitalsReading
 	for _, l := range opd.Limits {
@@ -85,7 +86,14 @@ func vitalsReadings(r opd.VitalsRecord) []views.VitalsReading {
 		if x == nil {
 			continue
 		}
-		out = append(out, views.VitalsReading{Label: l.Label, Value: strings.TrimSpace(num(*x) + " " + l.Unit), Abnormal: r.Abnormal(l.Field)})
+		text := num(math.Round(*x*10) / 10)
+		if l.Unit != "" {
+			text += " " + l.Unit
+		}
+		if l.Field == opd.FieldPain {
+			text += " / 10"
+		}
+		out = append(out, views.VitalsReading{Label: l.Label, Value: text, Abnormal: r.Abnormal(l.Field)})
 	}
 	return out
 }

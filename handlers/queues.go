@@ -1,10 +1,8 @@
 package handlers
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"errors"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -111,17 +109,13 @@ func minutes(d time.Duration) string {
 	return strconv.Itoa(int(d.Round(time.Minute).Minutes())) + " min"
 }
 
-// fingerprint is a short hash of what a board shows.
-func fingerprint(parts ...any) string {
-	b, _ := json.Marshal(parts) // plain values: cannot fail
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:8])
-}
+// visitIDRE is what a visit id looks like ("V0000123"); anything else cannot exist.
+var visitIDRE = regexp.MustCompile(`^V[0-9]{1,12}$`)
 
-// visitByParam loads the visit named by :id (404 when unknown).
+// visitByParam loads the visit named by :id (404 when malformed or unknown).
 func (a *App) visitByParam(c *fiber.Ctx) (opd.Visit, error) {
 	id := c.Params("id")
-	if len(id) < 2 || len(id) > 20 {
+	if !visitIDRE.MatchString(id) {
 		return opd.Visit{}, fiber.ErrNotFound
 	}
 	return a.OPD.Visit(c.UserContext(), id)

@@ -36,12 +36,6 @@ type OPDHomeVM struct {
 	Queue                        OPDQueueVM
 }
 
-// ConsultVital is one vital sign as taken at triage.
-type ConsultVital struct {
-	Label, Value string
-	Abnormal     bool
-}
-
 // ConsultDiagnosis is one diagnosis of the visit.
 type ConsultDiagnosis struct {
 	Line          string
@@ -89,7 +83,7 @@ type ConsultVM struct {
 	Banner                             BannerVM
 	LastVisit                          string
 
-	Vitals      []ConsultVital
+	Vitals      []VitalsReading
 	VitalsAt    string
 	AllergyRows []AllergyRow
 
