@@ -55,22 +55,42 @@ const (
 	PermPortal         Permission = "portal.self"       // a patient's own records
 )
 
+// Permissions of the wards, the lab, the pharmacy and the billing desk.
+const (
+	PermAdmit            Permission = "ipd.admit"         // admit, reserve beds, transfer
+	PermBedsManage       Permission = "ipd.beds"          // set up wards and beds, block beds
+	PermWardOrders       Permission = "ipd.orders"        // doctor orders, discharge order and summary
+	PermNursing          Permission = "ipd.nursing"       // vitals, notes, intake/output, tasks, MAR, departure
+	PermResultsView      Permission = "results.view"      // read lab results and acknowledge critical alerts
+	PermLabResult        Permission = "lab.result"        // collect, receive, reject samples; enter results
+	PermLabVerify        Permission = "lab.verify"        // verify and release results, amend
+	PermLabCatalog       Permission = "lab.catalog"       // edit the lab test catalogue
+	PermDispense         Permission = "pharmacy.dispense" // dispense, returns, labels
+	PermStock            Permission = "pharmacy.stock"    // receive stock, adjustments, alerts
+	PermFormulary        Permission = "pharmacy.drugs"    // edit the drug master and interactions
+	PermPayments         Permission = "billing.payments"  // take payments and deposits, print receipts
+	PermBillingSupervise Permission = "billing.supervise" // discounts above the clerk limit, cancel invoices, refunds, close the day
+)
+
 // rolePermissions is the one permission table of the system.
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermAdmin, PermUsersManage, PermSessionsManage, PermPricesView, PermPricesEdit,
-		PermPatientsView, PermPatientsEdit, PermStaffManage, PermAuditView},
-	RoleFrontDesk:         {PermPatientsView, PermPatientsEdit, PermPricesView, PermAppointments, PermQueueView},
-	RoleAdmissionDesk:     {PermAdmissions, PermPatientsView},
-	RoleDoctor:            {PermOPD, PermPatientsView, PermAllergiesEdit, PermWard, PermLab, PermQueueView},
-	RoleSeniorDoctor:      {PermOPD, PermOPDAnyQueue, PermPatientsView, PermAllergiesEdit, PermWard, PermLab, PermQueueView},
-	RoleNurse:             {PermWard, PermPatientsView, PermAllergiesEdit, PermQueueView, PermTriage},
-	RoleChargeNurse:       {PermWard, PermPatientsView, PermAllergiesEdit, PermAdmissions, PermQueueView, PermTriage},
-	RoleLabTech:           {PermLab, PermPatientsView},
-	RolePathologist:       {PermLab, PermPatientsView},
-	RolePharmacist:        {PermPharmacy, PermPatientsView, PermAllergiesEdit},
-	RoleStoreKeeper:       {PermPharmacy},
-	RoleBillingClerk:      {PermBilling, PermPatientsView, PermPricesView},
-	RoleBillingSupervisor: {PermBilling, PermPatientsView, PermPricesView},
+		PermPatientsView, PermPatientsEdit, PermStaffManage, PermAuditView, PermBedsManage, PermLabCatalog, PermFormulary},
+	RoleFrontDesk:     {PermPatientsView, PermPatientsEdit, PermPricesView, PermAppointments, PermQueueView, PermPayments},
+	RoleAdmissionDesk: {PermAdmissions, PermAdmit, PermPatientsView, PermWard, PermPayments},
+	RoleDoctor: {PermOPD, PermPatientsView, PermAllergiesEdit, PermWard, PermLab, PermQueueView,
+		PermAdmit, PermWardOrders, PermResultsView},
+	RoleSeniorDoctor: {PermOPD, PermOPDAnyQueue, PermPatientsView, PermAllergiesEdit, PermWard, PermLab, PermQueueView,
+		PermAdmit, PermWardOrders, PermResultsView},
+	RoleNurse: {PermWard, PermPatientsView, PermAllergiesEdit, PermQueueView, PermTriage, PermNursing, PermResultsView},
+	RoleChargeNurse: {PermWard, PermPatientsView, PermAllergiesEdit, PermAdmissions, PermQueueView, PermTriage,
+		PermNursing, PermResultsView, PermAdmit, PermBedsManage},
+	RoleLabTech:           {PermLab, PermPatientsView, PermLabResult},
+	RolePathologist:       {PermLab, PermPatientsView, PermLabResult, PermLabVerify, PermLabCatalog, PermResultsView},
+	RolePharmacist:        {PermPharmacy, PermPatientsView, PermAllergiesEdit, PermDispense, PermStock},
+	RoleStoreKeeper:       {PermPharmacy, PermStock},
+	RoleBillingClerk:      {PermBilling, PermPatientsView, PermPricesView, PermPayments},
+	RoleBillingSupervisor: {PermBilling, PermPatientsView, PermPricesView, PermPayments, PermBillingSupervise},
 	RoleCompliance:        {PermCompliance, PermSessionsManage, PermAuditView, PermPatientsView},
 	RoleDisplay:           {PermDisplay},
 	RolePatient:           {PermPortal},

@@ -19,12 +19,6 @@ func (a *App) register(r *router) {
 	// role homes that show the reference data each department works from
 	r.get("/patients", PermPatientsView, a.patientsHome)
 	r.get("/portal", PermPortal, a.portal)
-	r.get("/admissions", PermAdmissions, a.admissionsHome)
-	r.get("/ward", PermWard, a.wardHome)
-	r.get("/ward/:code", PermWard, a.wardBoard)
-	r.get("/lab", PermLab, a.labHome)
-	r.get("/pharmacy", PermPharmacy, a.pharmacyHome)
-	r.get("/billing", PermBilling, a.billingHome)
 	r.get("/compliance", PermCompliance, a.complianceHome)
 	r.get("/display", PermDisplay, a.displayHome)
 	r.get("/display/census", PermDisplay, a.displayCensus)
@@ -51,6 +45,12 @@ func (a *App) register(r *router) {
 	a.registerAppointments(r)
 	a.registerQueues(r)
 	a.registerConsult(r)
+
+	// the wards, the lab, the pharmacy, the billing desk
+	a.registerWard(r)
+	a.registerLab(r)
+	a.registerPharmacy(r)
+	a.registerBilling(r)
 
 	// compliance: the audit trail
 	a.registerAudit(r)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -25,6 +26,7 @@ const (
 	CollPatientKeys   = "patient_keys"
 	CollAccounts      = "billing_accounts"
 	CollPayers        = "payers"
+	CollWorklists     = "worklists" // one document per department list of open work (store/worklist)
 )
 
 // Collections of the OPD (appointments, queue, consultation) and what it feeds.
@@ -49,8 +51,11 @@ const (
 )
 
 // Collections is every collection of the system; the embedded engine creates each at
-// start so it can be given its _id index (sqlite_id.go).
-var Collections = []string{CollCounters, CollUsers, CollSessions, CollLoginAttempts, CollDepartments, CollWards,
+// start so it can be given its _id index (sqlite_id.go). Each department's own
+// collections and indexes are declared in its indexes_<area>.go.
+var Collections = slices.Concat(coreCollections, ipdCollections, labCollections, pharmacyCollections, billingCollections)
+
+var coreCollections = []string{CollWorklists, CollCounters, CollUsers, CollSessions, CollLoginAttempts, CollDepartments, CollWards,
 	CollBeds, CollPrices, CollDrugs, CollLabTests, CollPatients, CollPatientKeys, CollAccounts, CollPayers,
 	CollStaffProfiles, CollRosters, CollAppointments, CollOPDKeys, CollOPDDays, CollQueues, CollVisits,
 	CollLabOrders, CollRadiologyOrders, CollCharges, CollAudit, CollAuditHead, CollAuditByPatient}
@@ -63,8 +68,10 @@ type Index struct {
 	Why    string // the query that needs it
 }
 
-// Indexes is every secondary index, declared in one place. Lookups by _id need none.
-var Indexes = []Index{
+// Indexes is every secondary index. Lookups by _id need none.
+var Indexes = slices.Concat(coreIndexes, ipdIndexes, labIndexes, pharmacyIndexes, billingIndexes)
+
+var coreIndexes = []Index{
 	{Coll: CollSessions, Keys: bson.D{{Key: "user_id", Value: 1}, {Key: "expires_at", Value: -1}}, Why: "active sessions of one user (admin page, revoke on password change)"},
 	{Coll: CollSessions, Keys: bson.D{{Key: "expires_at", Value: 1}}, Why: "purge of expired sessions"},
 	{Coll: CollBeds, Keys: bson.D{{Key: "ward_id", Value: 1}, {Key: "code", Value: 1}}, Unique: true, Why: "beds of one ward, in bed order"},

@@ -10,6 +10,7 @@ import (
 
 	"hms/store"
 	"hms/store/billing"
+	"hms/store/worklist"
 )
 
 // Completion is what the doctor enters when the consultation ends.
@@ -58,7 +59,30 @@ func (s *Store) Complete(ctx context.Context, id string, c Completion, by string
 	if c.SignNote && v.Note.Status == NoteDraft && !v.Note.Empty() {
 		set = append(set, signNote(now, by)...)
 	}
-	return s.transition(ctx, id, StateCompleted, by, "", visitWrite{set: set, pending: []string{followCharge, followLastVisit}})
+	pending := []string{followCharge, followLastVisit}
+	if len(v.ActivePrescriptions()) > 0 {
+		pending = append(pending, followPharmacy)
+	}
+	return s.transition(ctx, id, StateCompleted, by, "", visitWrite{set: set, pending: pending})
+}
+
+// PharmacyItemID is the pharmacy worklist item of a visit's prescriptions.
+func PharmacyItemID(visitID string) string { return "rx:" + visitID }
+
+// sendToPharmacy puts a completed visit's prescriptions on the pharmacy's worklist
+// (once: the item id is derived from the visit).
+func (s *Store) sendToPharmacy(ctx context.Context, v Visit) error {
+	rx := v.ActivePrescriptions()
+	if len(rx) == 0 {
+		return nil
+	}
+	names := make([]string, 0, len(rx))
+	for _, p := range rx {
+		names = append(names, p.Generic+" "+p.Strength)
+	}
+	return s.lists.Add(ctx, worklist.Pharmacy, worklist.Item{ID: PharmacyItemID(v.ID), Kind: worklist.KindOPDRx, Ref: v.ID,
+		PatientID: v.PatientID, MRN: v.MRN, Name: v.Name, Where: "OPD · " + v.Department, Priority: worklist.PriorityRoutine,
+		Status: "waiting", Summary: strings.Join(names, ", "), At: v.DoneAt})
 }
 
 // postConsultCharge posts the consultation charge of a completed visit at the price in

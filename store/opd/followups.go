@@ -35,6 +35,8 @@ func (s *Store) followVisit(ctx context.Context, vp *Visit) error {
 		case followOrder:
 			line, _ := strconv.Atoi(arg)
 			err = s.placeOrder(ctx, v, line)
+		case followPharmacy:
+			err = s.sendToPharmacy(ctx, v)
 		}
 		if err != nil {
 			return fmt.Errorf("store: visit %s follow-up %s: %w", v.ID, p, err)

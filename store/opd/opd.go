@@ -26,6 +26,7 @@ import (
 	"hms/store/catalog"
 	"hms/store/identity"
 	"hms/store/patients"
+	"hms/store/worklist"
 )
 
 // Errors of the OPD, besides store.ErrNotFound, store.ErrInvalid and store.ErrConflict.
@@ -73,6 +74,7 @@ type Store struct {
 	log                                       *slog.Logger
 	profiles, rosters, appts, keys, days, vis store.Coll
 	queues, labOrders, radOrders, counters    store.Coll
+	lists                                     *worklist.Lists
 	ref                                       *refCache
 	memo                                      memo
 }
@@ -96,7 +98,8 @@ func New(db *store.DB, cat *catalog.Catalog, o Options) *Store {
 		profiles: db.Coll(store.CollStaffProfiles), rosters: db.Coll(store.CollRosters),
 		appts: db.Coll(store.CollAppointments), keys: db.Coll(store.CollOPDKeys), days: db.Coll(store.CollOPDDays),
 		vis: db.Coll(store.CollVisits), queues: db.Coll(store.CollQueues), labOrders: db.Coll(store.CollLabOrders),
-		radOrders: db.Coll(store.CollRadiologyOrders), counters: db.Coll(store.CollCounters), ref: newRefCache(cat)}
+		radOrders: db.Coll(store.CollRadiologyOrders), counters: db.Coll(store.CollCounters), ref: newRefCache(cat),
+		lists: worklist.New(db)}
 }
 
 // Location is the hospital's zone the store works in.

@@ -13,6 +13,7 @@ import (
 	"hms/store"
 	"hms/store/catalog"
 	"hms/store/guard"
+	"hms/store/worklist"
 )
 
 // Order kinds, priorities and states.
@@ -173,9 +174,7 @@ func (s *Store) placeOrder(ctx context.Context, v Visit, line int) error {
 		AgeSex: v.AgeSex, Doctor: v.Doctor, DoctorName: v.DoctorName, Department: v.Department,
 		Code: o.Code, TestName: o.Name, ServiceCode: o.ServiceCode, Priority: o.Priority, ClinicalNotes: o.Notes,
 		Status: OrderOrdered, OrderedAt: o.At, OrderedBy: o.By, Stamp: stamp(o.At, o.By)}
-	c := s.radOrders
 	if o.Kind == OrderLab {
-		c = s.labOrders
 		t, err := s.LabTest(ctx, o.Code)
 		if err != nil {
 			return err
@@ -184,10 +183,30 @@ func (s *Store) placeOrder(ctx context.Context, v Visit, line int) error {
 	} else if e, ok := ExamByCode(o.Code); ok {
 		d.Modality = e.Modality
 	}
+	return s.PlaceOrderDoc(ctx, o.Kind, d)
+}
+
+// PlaceOrderDoc stores an order document (insert-once by its _id) and, for a lab order,
+// puts it on the lab's worklist. The ward places its lab and radiology orders through it
+// too (Source "ipd", VisitID the admission), so every worklist sees one shape.
+func (s *Store) PlaceOrderDoc(ctx context.Context, kind string, d OrderDoc) error {
+	c := s.radOrders
+	if kind == OrderLab {
+		c = s.labOrders
+	}
 	if _, err := c.W.InsertOne(ctx, d); err != nil && !store.IsDuplicate(err) {
 		return fmt.Errorf("store: order %s: %w", d.ID, err)
 	}
-	return nil
+	if kind != OrderLab {
+		return nil
+	}
+	where := "OPD · " + d.Department
+	if d.Source != "opd" {
+		where = strings.ToUpper(d.Source) + " · " + d.Department
+	}
+	return s.lists.Add(ctx, worklist.Lab, worklist.Item{ID: d.ID, Kind: worklist.KindLabOrder, Ref: d.ID,
+		PatientID: d.PatientID, MRN: d.MRN, Name: d.Name, Where: where, Priority: d.Priority, Status: d.Status,
+		Summary: d.TestName, At: d.OrderedAt})
 }
 
 // Order returns an order document (lab or radiology) by its _id.

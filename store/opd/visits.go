@@ -74,6 +74,7 @@ const (
 	followCharge    = "charge"     // post the consultation charge
 	followLastVisit = "last_visit" // record the patient's last visit
 	followOrder     = "order"      // "order:<line>": store the order document
+	followPharmacy  = "pharmacy"   // put the visit's prescriptions on the pharmacy's worklist
 )
 
 // Priority kinds that move a patient up the queue.
