@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/securecookie"
 	"github.com/gorilla/sessions"
 
+	"hms/metrics"
 	"hms/store"
 	"hms/store/billing"
 	"hms/store/catalog"
@@ -31,6 +32,8 @@ type Config struct {
 	SecureCookies   bool          // served over TLS
 	Location        *time.Location
 	BodyLimit       int
+	Metrics         *metrics.Metrics // nil: no /metrics and no request timing
+	MetricsToken    string           // HMS_METRICS_TOKEN: a scraper's bearer token for /metrics
 }
 
 // Deps are the stores the handlers use.
@@ -111,7 +114,7 @@ func NewApp(cfg Config, d Deps) (*App, error) {
 		Immutable:             true, // request strings stay valid after the handler returns
 		DisableStartupMessage: true,
 	})
-	a.app.Use(a.accessLog, a.recoverPanics, a.securityHeaders, a.loadSession, a.checkCSRF)
+	a.app.Use(a.accessLog, a.recoverPanics, a.securityHeaders, a.metricsScrape, a.loadSession, a.checkCSRF)
 	a.routes = &router{app: a.app, policies: map[string]Permission{}, a: a}
 	a.register(a.routes)
 	a.app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })

@@ -49,6 +49,7 @@ func (a *App) accessLog(c *fiber.Ctx) error {
 	if u := currentUser(c); u != nil {
 		user = u.Username
 	}
+	a.observe(c, start)
 	a.log.Info("request", "request_id", id, "method", c.Method(), "path", c.Path(),
 		"status", c.Response().StatusCode(), "ms", time.Since(start).Milliseconds(), "user", user, "ip", c.IP())
 	return nil

@@ -53,6 +53,7 @@ const (
 	PermAuditView      Permission = "audit.view"        // the audit trail: viewer, export, chain check, a chart's access log
 	PermDisplay        Permission = "display.view"      // waiting-room screen
 	PermPortal         Permission = "portal.self"       // a patient's own records
+	PermMetrics        Permission = "ops.metrics"       // /metrics in the Prometheus format
 )
 
 // Permissions of the wards, the lab, the pharmacy and the billing desk.
@@ -75,7 +76,7 @@ const (
 // rolePermissions is the one permission table of the system.
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermAdmin, PermUsersManage, PermSessionsManage, PermPricesView, PermPricesEdit,
-		PermPatientsView, PermPatientsEdit, PermStaffManage, PermAuditView, PermBedsManage, PermLabCatalog, PermFormulary},
+		PermPatientsView, PermPatientsEdit, PermStaffManage, PermAuditView, PermMetrics, PermBedsManage, PermLabCatalog, PermFormulary},
 	RoleFrontDesk:     {PermPatientsView, PermPatientsEdit, PermPricesView, PermAppointments, PermQueueView, PermPayments},
 	RoleAdmissionDesk: {PermAdmissions, PermAdmit, PermPatientsView, PermWard, PermPayments},
 	RoleDoctor: {PermOPD, PermPatientsView, PermAllergiesEdit, PermWard, PermLab, PermQueueView,

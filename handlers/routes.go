@@ -61,6 +61,7 @@ func (a *App) register(r *router) {
 	r.post("/prices/:code", PermPricesEdit, a.priceUpdate)
 
 	// administration
+	r.get("/metrics", PermMetrics, a.metricsPage)
 	r.get("/admin", PermAdmin, a.adminHome)
 	r.get("/admin/users", PermUsersManage, a.usersList)
 	r.get("/admin/users/new", PermUsersManage, a.userNewForm)

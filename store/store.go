@@ -22,6 +22,7 @@ type Config struct {
 	DataDir  string // HMS_DATA_DIR for the embedded engine
 	Logger   *slog.Logger
 	Monitor  *event.CommandMonitor // optional: sees every command (benchmarks, metrics)
+	Pool     *event.PoolMonitor    // optional: sees connections open and close (metrics)
 }
 
 // DB is an open database. Reads go through R; every write goes through W.
@@ -64,13 +65,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		db.embedded, db.Embedded, uri, db.sqlite = e, true, e.uri, e.dbDir
 	}
 	var err error
-	if db.reader, err = connect(ctx, uri, 0, cfg.Monitor); err != nil {
+	if db.reader, err = connect(ctx, uri, 0, cfg.Monitor, cfg.Pool); err != nil {
 		db.stopEmbedded()
 		return nil, err
 	}
 	db.writer = db.reader
 	if db.Embedded {
-		if db.writer, err = connect(ctx, uri, 1, cfg.Monitor); err != nil {
+		if db.writer, err = connect(ctx, uri, 1, cfg.Monitor, cfg.Pool); err != nil {
 			_ = db.reader.Disconnect(ctx)
 			db.stopEmbedded()
 			return nil, err
@@ -81,7 +82,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return db, nil
 }
 
-func connect(ctx context.Context, uri string, pool uint64, mon *event.CommandMonitor) (*mongo.Client, error) {
+func connect(ctx context.Context, uri string, pool uint64, mon *event.CommandMonitor, pm *event.PoolMonitor) (*mongo.Client, error) {
 	opts := options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(5 * time.Second).
 		SetConnectTimeout(5 * time.Second).
@@ -91,6 +92,9 @@ func connect(ctx context.Context, uri string, pool uint64, mon *event.CommandMon
 	}
 	if mon != nil {
 		opts.SetMonitor(mon)
+	}
+	if pm != nil {
+		opts.SetPoolMonitor(pm)
 	}
 	c, err := mongo.Connect(opts)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 )
 
@@ -17,6 +18,8 @@ type config struct {
 	Idle, Absolute                                        time.Duration
 	Location                                              *time.Location
 	Secure                                                bool
+	SlowCommand                                           time.Duration
+	MetricsToken                                          string
 }
 
 const envHelp = `Environment:
@@ -35,6 +38,9 @@ const envHelp = `Environment:
   HMS_HOSPITAL_NAME     name in the header (default City General Hospital)
   HMS_SECURE_COOKIES    1 when served over HTTPS (Secure cookies, HSTS)
   HMS_LOG_LEVEL         debug, info (default), warn, error
+  HMS_SLOW_MS           log database commands slower than this many ms (default 200; 0 = off)
+  HMS_METRICS_TOKEN     bearer token a Prometheus scraper sends for /metrics (administrators
+                        can always open it signed in)
 `
 
 func env(key, def string) string {
@@ -48,8 +54,13 @@ func loadConfig() (config, error) {
 	c := config{Addr: env("HMS_ADDR", "localhost:8080"), DataDir: env("HMS_DATA_DIR", "data"),
 		MongoURI: os.Getenv("MONGODB_URI"), Database: env("HMS_DB_NAME", "hms"),
 		Hospital: env("HMS_HOSPITAL_NAME", "City General Hospital"), LogLevel: env("HMS_LOG_LEVEL", "info"),
-		Secure: os.Getenv("HMS_SECURE_COOKIES") == "1"}
+		Secure: os.Getenv("HMS_SECURE_COOKIES") == "1", MetricsToken: os.Getenv("HMS_METRICS_TOKEN")}
 	var err error
+	slow, err := strconv.Atoi(env("HMS_SLOW_MS", "200"))
+	if err != nil || slow < 0 {
+		return c, fmt.Errorf("HMS_SLOW_MS: want a whole number of milliseconds")
+	}
+	c.SlowCommand = time.Duration(slow) * time.Millisecond
 	if c.Idle, err = time.ParseDuration(env("HMS_IDLE_TIMEOUT", "15m")); err != nil || c.Idle <= 0 {
 		return c, fmt.Errorf("HMS_IDLE_TIMEOUT: want a duration such as 15m")
 	}

@@ -13,6 +13,7 @@ import (
 	_ "time/tzdata" // HMS_TIMEZONE works on machines without zoneinfo
 
 	"hms/handlers"
+	"hms/metrics"
 	"hms/static"
 	"hms/store"
 	"hms/store/audit"
@@ -103,8 +104,17 @@ func newLogger(level string) *slog.Logger {
 
 // withDB opens the database with every index, runs f, and closes it.
 func withDB(cfg config, log *slog.Logger, f func(context.Context, *store.DB) error) error {
+	return withDBMetrics(cfg, log, nil, f)
+}
+
+// withDBMetrics is withDB with the database's commands and connections observed by m.
+func withDBMetrics(cfg config, log *slog.Logger, m *metrics.Metrics, f func(context.Context, *store.DB) error) error {
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log})
+	sc := store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log}
+	if m != nil {
+		sc.Monitor, sc.Pool = m.CommandMonitor(), m.PoolMonitor()
+	}
+	db, err := store.Open(ctx, sc)
 	if err != nil {
 		return err
 	}
@@ -124,7 +134,8 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	return withDB(cfg, log, func(ctx context.Context, db *store.DB) error {
+	mets := metrics.New(cfg.SlowCommand, log)
+	return withDBMetrics(cfg, log, mets, func(ctx context.Context, db *store.DB) error {
 		pats := patients.New(db, box, log)
 		if db.Embedded {
 			loaded, err := seed.Demo(ctx, db, pats, log)
@@ -158,7 +169,8 @@ func serve(cfg config, log *slog.Logger) error {
 			log.Info("purged old sessions", "count", n)
 		}
 		app, err := handlers.NewApp(handlers.Config{Hospital: cfg.Hospital, SessionKey: key, IdleTimeout: cfg.Idle,
-			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location},
+			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location,
+			Metrics: mets, MetricsToken: cfg.MetricsToken},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
 				Charges: billing.NewCharges(db), OPD: opdStore, Audit: trail, Static: static.FS, Log: log})
