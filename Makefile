@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd
+.PHONY: index-audit help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -39,6 +39,7 @@ help:
 	@echo "make test             lint + test-unit + e2e"
 	@echo "make bench-search     patient search latency and DB commands at 2,000 and 20,000 patients"
 	@echo "make bench-opd        OPD queue and consult pages with 300 visits today and 100,000 past visits"
+	@echo "make index-audit      list every query shape the store and handler tests send, and whether an index serves it"
 
 run:
 	$(GO) run ./cmd/web serve
@@ -131,3 +132,11 @@ bench-search:
 bench-opd:
 	@mkdir -p bench-results
 	$(GO) run ./cmd/bench -suite opd -requests $(BENCH_REQUESTS) -json bench-results/opd.json
+
+# Every store and handler test package checks its own query shapes (storetest fails a
+# package whose queries no declared index serves); this prints the union of them all.
+index-audit:
+	@rm -rf bench-results/index-audit
+	HMS_INDEX_AUDIT_DIR=$(CURDIR)/bench-results/index-audit $(GO) test -count=1 ./store/... ./handlers/ ./cmd/...
+	@sort -u bench-results/index-audit/*.txt | tee bench-results/index-audit.txt
+	@echo "$$(sort -u bench-results/index-audit/*.txt | wc -l) query shapes; $$(sort -u bench-results/index-audit/*.txt | grep -c ' SCAN ' || true) not served by a declared index"

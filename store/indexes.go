@@ -60,6 +60,21 @@ var coreCollections = []string{CollWorklists, CollCounters, CollUsers, CollSessi
 	CollStaffProfiles, CollRosters, CollAppointments, CollOPDKeys, CollOPDDays, CollQueues, CollVisits,
 	CollLabOrders, CollRadiologyOrders, CollCharges, CollAudit, CollAuditHead, CollAuditByPatient}
 
+// WholeReads are the collections the store may read whole or filter without an index:
+// small reference data (hundreds to a few thousand documents) read once and cached. The
+// index audit (storetest) fails any other query that no index serves.
+var WholeReads = map[string]string{
+	CollDepartments:   "a few dozen departments",
+	CollWards:         "a few dozen wards",
+	CollBeds:          "hundreds of beds, read per ward or whole for the census",
+	CollPrices:        "the price list: hundreds of services, cached",
+	CollDrugs:         "the formulary: a few thousand drugs, cached 30 s",
+	CollLabTests:      "the lab catalogue: hundreds of tests, cached 30 s",
+	CollPayers:        "a few dozen insurers",
+	CollStaffProfiles: "one per doctor: hundreds",
+	CollUsers:         "staff accounts: hundreds to a few thousand (the admin list, the seed's emptiness check)",
+}
+
 // Index is one secondary index a query shape relies on.
 type Index struct {
 	Coll   string

@@ -7,6 +7,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"hms/store"
 )
 
 // maxOutOfOrder is how many later events a streamed walk holds while waiting for the
@@ -115,7 +117,7 @@ func (l *Log) eachStreamed(ctx context.Context, from, to int64, fn func(e Event,
 // stream calls fn for every event of the collection in stored order, until it returns
 // true or an error.
 func (l *Log) stream(ctx context.Context, fn func(Event) (bool, error)) error {
-	cur, err := l.chain.R.Find(ctx, bson.D{}, options.Find().SetBatchSize(1000))
+	cur, err := l.chain.R.Find(store.DeclaredScan(ctx, "verifying the whole chain"), bson.D{}, options.Find().SetBatchSize(1000))
 	if err != nil {
 		return fmt.Errorf("audit: read the chain: %w", err)
 	}

@@ -50,7 +50,7 @@ var listFields = bson.D{{Key: "mrn", Value: 1}, {Key: "given", Value: 1}, {Key: 
 // Load builds the search index from the collection and re-applies any follow-up writes
 // that a crash left undone (DESIGN rule 2). It reports how many patients it indexed.
 func (s *Store) Load(ctx context.Context) (int, error) {
-	cur, err := s.c.R.Find(ctx, bson.D{}, options.Find().SetProjection(listFields).SetBatchSize(2000))
+	cur, err := s.c.R.Find(store.DeclaredScan(ctx, "search index built at start"), bson.D{}, options.Find().SetProjection(listFields).SetBatchSize(2000))
 	if err != nil {
 		return 0, fmt.Errorf("store: load patients: %w", err)
 	}

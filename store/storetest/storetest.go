@@ -28,13 +28,18 @@ func Main(m *testing.M) {
 	ctx := context.Background()
 	shared, err = store.Open(ctx, store.Config{
 		URI: os.Getenv("MONGODB_URI"), DataDir: dir,
-		Logger: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Logger:  slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Monitor: audited.monitor(),
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "storetest:", err)
 		os.Exit(1)
 	}
 	code := m.Run()
+	if bad := audited.report(os.Stdout); bad > 0 && code == 0 {
+		fmt.Fprintln(os.Stderr, "storetest: the index audit found queries no declared index serves (store/indexes.go)")
+		code = 1
+	}
 	for _, db := range templates {
 		_ = db.Drop(ctx)
 	}
@@ -62,7 +67,7 @@ func DB(t testing.TB) *store.DB {
 // cheaper than building it again (password hashing dominates the demo seed).
 func Copy(t testing.TB, from, to *store.DB) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := harnessCtx()
 	names, err := from.R.ListCollectionNames(ctx, bson.D{})
 	if err != nil {
 		t.Fatal(err)
