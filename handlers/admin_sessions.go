@@ -67,6 +67,9 @@ func (a *App) adminHome(c *fiber.Ctx) error {
 		return err
 	}
 	vm := views.AdminVM{Users: len(users), Sessions: len(sessions), Wards: len(wards), Beds: len(beds), Services: len(svcs)}
+	if err := a.backupStatus(c, &vm); err != nil {
+		return err
+	}
 	for _, u := range users {
 		if u.Disabled {
 			vm.Disabled++

@@ -34,6 +34,7 @@ type Config struct {
 	BodyLimit       int
 	Metrics         *metrics.Metrics // nil: no /metrics and no request timing
 	MetricsToken    string           // HMS_METRICS_TOKEN: a scraper's bearer token for /metrics
+	BackupEvery     time.Duration    // HMS_BACKUP_EVERY: the admin page warns when a backup is overdue
 }
 
 // Deps are the stores the handlers use.

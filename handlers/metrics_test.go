@@ -3,6 +3,7 @@ package handlers_test
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -34,4 +35,12 @@ func TestMetricsAreForAdministratorsAndTheScraperToken(t *testing.T) {
 	status, body, _ = anon.get("/metrics", "Authorization", "Bearer scraper-token-of-some-length")
 	require.Equal(t, http.StatusOK, status)
 	require.Contains(t, body, "hms_http_request_duration_seconds")
+}
+
+func TestAdminHomeWarnsWhenNoBackupHasBeenTaken(t *testing.T) {
+	e := newEnv(t, func(c *handlers.Config) { c.BackupEvery = 24 * time.Hour })
+	status, body, _ := e.as(handlers.RoleAdmin).get("/admin")
+	require.Equal(t, http.StatusOK, status)
+	require.Contains(t, body, `data-testid="backup-warning"`)
+	require.Contains(t, body, "No backup has been taken yet.")
 }

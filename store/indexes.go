@@ -26,7 +26,8 @@ const (
 	CollPatientKeys   = "patient_keys"
 	CollAccounts      = "billing_accounts"
 	CollPayers        = "payers"
-	CollWorklists     = "worklists" // one document per department list of open work (store/worklist)
+	CollWorklists     = "worklists"  // one document per department list of open work (store/worklist)
+	CollOps           = "ops_status" // backup:last, backup:good, check:last — what the admin page reports
 )
 
 // Collections of the OPD (appointments, queue, consultation) and what it feeds.
@@ -55,7 +56,7 @@ const (
 // collections and indexes are declared in its indexes_<area>.go.
 var Collections = slices.Concat(coreCollections, ipdCollections, labCollections, pharmacyCollections, billingCollections)
 
-var coreCollections = []string{CollWorklists, CollCounters, CollUsers, CollSessions, CollLoginAttempts, CollDepartments, CollWards,
+var coreCollections = []string{CollWorklists, CollOps, CollCounters, CollUsers, CollSessions, CollLoginAttempts, CollDepartments, CollWards,
 	CollBeds, CollPrices, CollDrugs, CollLabTests, CollPatients, CollPatientKeys, CollAccounts, CollPayers,
 	CollStaffProfiles, CollRosters, CollAppointments, CollOPDKeys, CollOPDDays, CollQueues, CollVisits,
 	CollLabOrders, CollRadiologyOrders, CollCharges, CollAudit, CollAuditHead, CollAuditByPatient}

@@ -20,6 +20,9 @@ type config struct {
 	Secure                                                bool
 	SlowCommand                                           time.Duration
 	MetricsToken                                          string
+	BackupDir                                             string
+	BackupEvery                                           time.Duration
+	BackupKeep                                            int
 }
 
 const envHelp = `Environment:
@@ -39,6 +42,9 @@ const envHelp = `Environment:
   HMS_SECURE_COOKIES    1 when served over HTTPS (Secure cookies, HSTS)
   HMS_LOG_LEVEL         debug, info (default), warn, error
   HMS_SLOW_MS           log database commands slower than this many ms (default 200; 0 = off)
+  HMS_BACKUP_DIR        where scheduled backups and "web backup" archives go (default HMS_DATA_DIR/backups)
+  HMS_BACKUP_EVERY      how often the server takes a backup (default 24h; 0 = never)
+  HMS_BACKUP_KEEP       how many archives to keep (default 7)
   HMS_METRICS_TOKEN     bearer token a Prometheus scraper sends for /metrics (administrators
                         can always open it signed in)
 `
@@ -61,6 +67,13 @@ func loadConfig() (config, error) {
 		return c, fmt.Errorf("HMS_SLOW_MS: want a whole number of milliseconds")
 	}
 	c.SlowCommand = time.Duration(slow) * time.Millisecond
+	c.BackupDir = env("HMS_BACKUP_DIR", filepath.Join(c.DataDir, "backups"))
+	if c.BackupEvery, err = time.ParseDuration(env("HMS_BACKUP_EVERY", "24h")); err != nil || c.BackupEvery < 0 {
+		return c, fmt.Errorf("HMS_BACKUP_EVERY: want a duration such as 24h, or 0 for never")
+	}
+	if c.BackupKeep, err = strconv.Atoi(env("HMS_BACKUP_KEEP", "7")); err != nil || c.BackupKeep < 1 {
+		return c, fmt.Errorf("HMS_BACKUP_KEEP: want a number of archives, at least 1")
+	}
 	if c.Idle, err = time.ParseDuration(env("HMS_IDLE_TIMEOUT", "15m")); err != nil || c.Idle <= 0 {
 		return c, fmt.Errorf("HMS_IDLE_TIMEOUT: want a duration such as 15m")
 	}

@@ -17,6 +17,7 @@ import (
 	"hms/static"
 	"hms/store"
 	"hms/store/audit"
+	"hms/store/backup"
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
@@ -35,10 +36,15 @@ Usage:
                        create an administrator; the password is read from HMS_ADMIN_PASSWORD
                        and must be changed at first sign-in
   web verify           check the audit trail's hash chain end to end; exits 1 at the first broken link
+  web backup [FILE]    write a compressed, checksummed snapshot of every collection to FILE
+                       (default: a new file in HMS_BACKUP_DIR, keeping HMS_BACKUP_KEEP)
+  web restore FILE     load a backup into an empty database and verify it (counts, checksums,
+                       the audit chain)
   web --help           this text
 
 In embedded mode the data directory is locked by the running server: stop it before
-running seed or create-admin, or they refuse with a clear message.
+running seed, create-admin, backup or restore, or they refuse with a clear message; the
+running server takes its own scheduled backups (HMS_BACKUP_EVERY).
 
 `
 
@@ -80,6 +86,10 @@ func main() {
 		err = createAdmin(cfg, log, os.Args[2:])
 	case "verify":
 		err = verifyChain(cfg, log, os.Stdout)
+	case "backup":
+		err = backupNow(cfg, log, os.Args[2:], os.Stdout)
+	case "restore":
+		err = restoreFrom(cfg, log, os.Args[2:], os.Stdout)
 	default:
 		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
@@ -170,7 +180,7 @@ func serve(cfg config, log *slog.Logger) error {
 		}
 		app, err := handlers.NewApp(handlers.Config{Hospital: cfg.Hospital, SessionKey: key, IdleTimeout: cfg.Idle,
 			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location,
-			Metrics: mets, MetricsToken: cfg.MetricsToken},
+			Metrics: mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
 				Charges: billing.NewCharges(db), OPD: opdStore, Audit: trail, Static: static.FS, Log: log})
@@ -181,6 +191,7 @@ func serve(cfg config, log *slog.Logger) error {
 		defer stop()
 		errCh := make(chan error, 1)
 		go func() { errCh <- app.Fiber().Listen(cfg.Addr) }()
+		go backup.Schedule(sigCtx, db, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log)
 		engine := "MongoDB"
 		if db.Embedded {
 			engine = "embedded FerretDB in " + cfg.DataDir
