@@ -69,7 +69,8 @@ func restoreFrom(cfg config, log *slog.Logger, args []string, out io.Writer) err
 		if err := printReport(out, rep); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "took %s. Start the server: it re-applies any follow-up writes the snapshot caught half-way.\n",
+		fmt.Fprintf(out, "took %s. Start the server: it re-applies any follow-up writes the snapshot caught half-way.\n"+
+			"ID numbers stay readable only with the HMS_ENCRYPTION_KEY of the backed-up system (the key is never in a backup).\n",
 			time.Since(started).Round(time.Millisecond))
 		return nil
 	})
