@@ -20,6 +20,7 @@ import (
 	"hms/store/backup"
 	"hms/store/billing"
 	"hms/store/catalog"
+	"hms/store/consistency"
 	"hms/store/identity"
 	"hms/store/opd"
 	"hms/store/patients"
@@ -36,6 +37,8 @@ Usage:
                        create an administrator; the password is read from HMS_ADMIN_PASSWORD
                        and must be changed at first sign-in
   web verify           check the audit trail's hash chain end to end; exits 1 at the first broken link
+  web check [--repair] run every consistency check (audit chain, interrupted multi-document
+                       writes, …) and print what it found; --repair re-applies pending follow-ups
   web backup [FILE]    write a compressed, checksummed snapshot of every collection to FILE
                        (default: a new file in HMS_BACKUP_DIR, keeping HMS_BACKUP_KEEP)
   web restore FILE     load a backup into an empty database and verify it (counts, checksums,
@@ -86,6 +89,8 @@ func main() {
 		err = createAdmin(cfg, log, os.Args[2:])
 	case "verify":
 		err = verifyChain(cfg, log, os.Stdout)
+	case "check":
+		err = runCheck(cfg, log, os.Args[2:], os.Stdout)
 	case "backup":
 		err = backupNow(cfg, log, os.Args[2:], os.Stdout)
 	case "restore":
@@ -192,6 +197,7 @@ func serve(cfg config, log *slog.Logger) error {
 		errCh := make(chan error, 1)
 		go func() { errCh <- app.Fiber().Listen(cfg.Addr) }()
 		go backup.Schedule(sigCtx, db, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log)
+		go consistency.Nightly(sigCtx, db, consistencyChecks(stores{pats: pats, opd: opdStore, trail: trail}), 24*time.Hour, log)
 		engine := "MongoDB"
 		if db.Embedded {
 			engine = "embedded FerretDB in " + cfg.DataDir

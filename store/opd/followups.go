@@ -160,8 +160,45 @@ func (s *Store) RepairSince(ctx context.Context, date string) (int, error) {
 		}
 		firstVisit, firstAppt = firstOf(firstVisit, j.FirstVisit), firstOf(firstAppt, j.FirstAppt)
 	}
+	return s.walkFrom(ctx, firstVisit, firstAppt, func(ctx context.Context, id string, pending bool) (bool, error) {
+		if !pending {
+			return false, nil
+		}
+		return s.repairOne(ctx, id)
+	})
+}
+
+// Check walks every visit and appointment ever numbered and reports the ids whose
+// follow-up writes are still pending; with repair it also re-applies them (check --repair).
+func (s *Store) Check(ctx context.Context, repair bool) ([]string, error) {
+	var found []string
+	_, err := s.walkFrom(ctx, 1, 1, func(ctx context.Context, id string, pending bool) (bool, error) {
+		if !pending {
+			return false, nil
+		}
+		found = append(found, id)
+		if !repair {
+			return false, nil
+		}
+		return s.repairOne(ctx, id)
+	})
+	return found, err
+}
+
+// repairOne re-applies the follow-ups of an appointment (A…) or a visit (V…).
+func (s *Store) repairOne(ctx context.Context, id string) (bool, error) {
+	if strings.HasPrefix(id, "A") {
+		return s.RepairAppointment(ctx, id)
+	}
+	return s.RepairVisit(ctx, id)
+}
+
+// walkFrom reads every appointment and visit from the given numbers to the last taken,
+// by _id, and calls fn with whether each still has follow-ups pending; it counts the
+// documents fn repaired.
+func (s *Store) walkFrom(ctx context.Context, firstVisit, firstAppt int64, fn func(context.Context, string, bool) (bool, error)) (int, error) {
 	n := 0
-	walk := func(counter, prefix string, first int64, repair func(context.Context, string) (bool, error)) error {
+	walk := func(counter, prefix string, first int64, pendingOf func(context.Context, string) (bool, error)) error {
 		if first == 0 {
 			return nil
 		}
@@ -170,24 +207,37 @@ func (s *Store) RepairSince(ctx context.Context, date string) (int, error) {
 			return err
 		}
 		for i := first; i <= last; i++ {
-			did, err := repair(ctx, fmt.Sprintf("%s%07d", prefix, i))
+			id := fmt.Sprintf("%s%07d", prefix, i)
+			pending, err := pendingOf(ctx, id)
 			if errors.Is(err, store.ErrNotFound) { // a number taken by a write that never stored it
 				continue
 			}
 			if err != nil {
 				return err
 			}
+			did, err := fn(ctx, id, pending)
+			if err != nil {
+				return err
+			}
 			if did {
 				n++
-				s.log.Info("opd: completed an interrupted write", "id", fmt.Sprintf("%s%07d", prefix, i))
+				s.log.Info("opd: completed an interrupted write", "id", id)
 			}
 		}
 		return nil
 	}
-	if err := walk("appointment", "A", firstAppt, s.RepairAppointment); err != nil {
+	apptPending := func(ctx context.Context, id string) (bool, error) {
+		a, err := s.Appointment(ctx, id)
+		return len(a.Pending) > 0 || a.DaySeq < a.Seq, err
+	}
+	visitPending := func(ctx context.Context, id string) (bool, error) {
+		v, err := s.Visit(ctx, id)
+		return len(v.Pending) > 0 || v.QueueSeq < v.Seq, err
+	}
+	if err := walk("appointment", "A", firstAppt, apptPending); err != nil {
 		return n, err
 	}
-	return n, walk("visit", "V", firstVisit, s.RepairVisit)
+	return n, walk("visit", "V", firstVisit, visitPending)
 }
 
 func firstOf(a, b int64) int64 {

@@ -524,3 +524,23 @@ func TestLoadRebuildsTheSearchIndex(t *testing.T) {
 		assert.Equal(t, p.ID, id)
 	}
 }
+
+func TestCheckReportsAnInterruptedRegistrationAndRepairsIt(t *testing.T) {
+	db := newDBWithCrashedRegistration(t)
+	ctx := t.Context()
+	s := patients.New(db, newBox(t), nil)
+	found, err := s.Check(ctx, false)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"crashed-patient"}, found)
+	_, err = billing.NewAccounts(db).ByPatient(ctx, "crashed-patient")
+	require.ErrorIs(t, err, store.ErrNotFound, "a check without repair changes nothing")
+
+	found, err = s.Check(ctx, true)
+	require.NoError(t, err)
+	assert.Len(t, found, 1)
+	_, err = billing.NewAccounts(db).ByPatient(ctx, "crashed-patient")
+	require.NoError(t, err, "repair opened the account")
+	found, err = s.Check(ctx, false)
+	require.NoError(t, err)
+	assert.Empty(t, found)
+}

@@ -181,3 +181,39 @@ func (s *Store) reindex(ctx context.Context, id string) (Patient, error) {
 
 // nextRev numbers a change to the patients collection (see catchUp).
 func (s *Store) nextRev(ctx context.Context) (int64, error) { return s.db.Next(ctx, "patient_rev") }
+
+// Check lists the patients whose registration follow-ups (the billing account) are still
+// pending; with repair it re-applies them, as Load does at start.
+func (s *Store) Check(ctx context.Context, repair bool) ([]string, error) {
+	cur, err := s.c.R.Find(store.DeclaredScan(ctx, "consistency check"), bson.D{},
+		options.Find().SetProjection(bson.D{{Key: "mrn", Value: 1}, {Key: "pending", Value: 1}}).SetBatchSize(2000))
+	if err != nil {
+		return nil, fmt.Errorf("store: check patients: %w", err)
+	}
+	var found []string
+	for cur.Next(ctx) {
+		var p Patient
+		if err := cur.Decode(&p); err != nil {
+			_ = cur.Close(ctx)
+			return found, fmt.Errorf("store: check patients: %w", err)
+		}
+		if len(p.Pending) > 0 {
+			found = append(found, p.ID)
+		}
+	}
+	err = cur.Err()
+	_ = cur.Close(ctx)
+	if err != nil || !repair {
+		return found, err
+	}
+	for _, id := range found {
+		p, err := s.ByID(ctx, id)
+		if err != nil {
+			return found, err
+		}
+		if err := s.followUp(ctx, p); err != nil {
+			return found, err
+		}
+	}
+	return found, nil
+}
