@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: index-audit help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd
+.PHONY: fuzz index-audit help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -39,6 +39,7 @@ help:
 	@echo "make test             lint + test-unit + e2e"
 	@echo "make bench-search     patient search latency and DB commands at 2,000 and 20,000 patients"
 	@echo "make bench-opd        OPD queue and consult pages with 300 visits today and 100,000 past visits"
+	@echo "make fuzz             run every fuzz target for FUZZTIME each (default 5s); corpora live in testdata/fuzz"
 	@echo "make index-audit      list every query shape the store and handler tests send, and whether an index serves it"
 
 run:
@@ -117,7 +118,7 @@ e2e: playwright-driver
 	@test -x "$(CHROMIUM)" || { echo "install chromium: apt-get install chromium"; exit 1; }
 	$(GO) test -tags e2e -count=1 -timeout 20m ./e2e/
 
-test: lint test-unit e2e
+test: lint test-unit fuzz e2e
 
 # Patient search over HTTP on the embedded engine (issue 3's measure). BENCH_SIZES and
 # BENCH_REQUESTS override the defaults; results also go to bench-results/search.json.
@@ -140,3 +141,15 @@ index-audit:
 	HMS_INDEX_AUDIT_DIR=$(CURDIR)/bench-results/index-audit $(GO) test -count=1 ./store/... ./handlers/ ./cmd/...
 	@sort -u bench-results/index-audit/*.txt | tee bench-results/index-audit.txt
 	@echo "$$(sort -u bench-results/index-audit/*.txt | wc -l) query shapes; $$(sort -u bench-results/index-audit/*.txt | grep -c ' SCAN ' || true) not served by a declared index"
+
+# Every parser of user input has a fuzz target; CI runs each briefly. Their committed
+# corpora (testdata/fuzz/<target>) also run as plain tests in test-unit.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := ./handlers:FuzzParseRupees ./store/patients:FuzzFold ./store/patients:FuzzNormalizePhone \
+	./store/patients:FuzzSearch ./views/components:FuzzCode128
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg > /tmp/hms-fuzz.log 2>&1 || { cat /tmp/hms-fuzz.log; exit 1; }; \
+	done

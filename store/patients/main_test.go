@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 // testKey is the master key of every store in these tests (32 bytes).
 var testKey = []byte("hms-patients-test-key-0123456789")
 
-func newBox(t *testing.T) *secret.Box {
+func newBox(t testing.TB) *secret.Box {
 	t.Helper()
 	box, err := secret.New(testKey)
 	require.NoError(t, err)
@@ -25,14 +25,14 @@ func newBox(t *testing.T) *secret.Box {
 }
 
 // newStore returns a loaded patient store over a fresh database, and that database.
-func newStore(t *testing.T) (*patients.Store, *store.DB) {
+func newStore(t testing.TB) (*patients.Store, *store.DB) {
 	t.Helper()
 	db := storetest.DB(t)
 	return openStore(t, db), db
 }
 
 // openStore is what a (re)started process does: a new Store over db, then Load.
-func openStore(t *testing.T, db *store.DB) *patients.Store {
+func openStore(t testing.TB, db *store.DB) *patients.Store {
 	t.Helper()
 	s := patients.New(db, newBox(t), nil)
 	_, err := s.Load(t.Context())
