@@ -35,6 +35,7 @@ type Config struct {
 	Metrics         *metrics.Metrics // nil: no /metrics and no request timing
 	MetricsToken    string           // HMS_METRICS_TOKEN: a scraper's bearer token for /metrics
 	BackupEvery     time.Duration    // HMS_BACKUP_EVERY: the admin page warns when a backup is overdue
+	TrustedProxies  []string         // HMS_TRUSTED_PROXIES: only these may set X-Forwarded-For
 }
 
 // Deps are the stores the handlers use.
@@ -114,6 +115,12 @@ func NewApp(cfg Config, d Deps) (*App, error) {
 		ReadBufferSize:        16 << 10,
 		Immutable:             true, // request strings stay valid after the handler returns
 		DisableStartupMessage: true,
+		// The client address (audit, login throttling) comes from X-Forwarded-For only
+		// when the request arrives from a proxy the operator named; anyone else could
+		// forge it to dodge the brute-force limit.
+		EnableTrustedProxyCheck: len(cfg.TrustedProxies) > 0,
+		TrustedProxies:          cfg.TrustedProxies,
+		ProxyHeader:             proxyHeader(cfg.TrustedProxies),
 	})
 	a.app.Use(a.accessLog, a.recoverPanics, a.securityHeaders, a.metricsScrape, a.loadSession, a.checkCSRF)
 	a.routes = &router{app: a.app, policies: map[string]Permission{}, a: a}
@@ -132,4 +139,11 @@ func derive(key []byte, label string) []byte {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(label))
 	return m.Sum(nil)
+}
+
+func proxyHeader(trusted []string) string {
+	if len(trusted) == 0 {
+		return ""
+	}
+	return fiber.HeaderXForwardedFor
 }

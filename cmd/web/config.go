@@ -23,7 +23,12 @@ type config struct {
 	BackupDir                                             string
 	BackupEvery                                           time.Duration
 	BackupKeep                                            int
+	TLSCert, TLSKey, RedirectAddr                         string
+	TrustedProxies                                        []string
 }
+
+// tls reports whether the server serves HTTPS itself.
+func (c config) tls() bool { return c.TLSCert != "" && c.TLSKey != "" }
 
 const envHelp = `Environment:
   HMS_ADDR              listen address (default localhost:8080)
@@ -39,7 +44,12 @@ const envHelp = `Environment:
   HMS_ABSOLUTE_TIMEOUT  sign out after this long whatever the activity (default 12h)
   HMS_TIMEZONE          the hospital's time zone (default Asia/Kolkata)
   HMS_HOSPITAL_NAME     name in the header (default City General Hospital)
-  HMS_SECURE_COOKIES    1 when served over HTTPS (Secure cookies, HSTS)
+  HMS_SECURE_COOKIES    1 when served over HTTPS by a proxy (Secure cookies, HSTS)
+  HMS_TLS_CERT          PEM certificate (chain) file: the server speaks HTTPS itself, TLS 1.2+,
+  HMS_TLS_KEY           with its PEM private key; Secure cookies and HSTS follow
+  HMS_HTTP_REDIRECT_ADDR with TLS: also listen here (e.g. :80) and redirect to HTTPS
+  HMS_TRUSTED_PROXIES   comma-separated addresses/CIDRs of TLS-terminating proxies whose
+                        X-Forwarded-For is believed (default: none, the socket address counts)
   HMS_LOG_LEVEL         debug, info (default), warn, error
   HMS_SLOW_MS           log database commands slower than this many ms (default 200; 0 = off)
   HMS_BACKUP_DIR        where scheduled backups and "web backup" archives go (default HMS_DATA_DIR/backups)
@@ -67,6 +77,11 @@ func loadConfig() (config, error) {
 		return c, fmt.Errorf("HMS_SLOW_MS: want a whole number of milliseconds")
 	}
 	c.SlowCommand = time.Duration(slow) * time.Millisecond
+	c.TLSCert, c.TLSKey, c.RedirectAddr = os.Getenv("HMS_TLS_CERT"), os.Getenv("HMS_TLS_KEY"), os.Getenv("HMS_HTTP_REDIRECT_ADDR")
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return c, fmt.Errorf("HMS_TLS_CERT and HMS_TLS_KEY go together: set both or neither")
+	}
+	c.TrustedProxies = trustedProxies(os.Getenv("HMS_TRUSTED_PROXIES"))
 	c.BackupDir = env("HMS_BACKUP_DIR", filepath.Join(c.DataDir, "backups"))
 	if c.BackupEvery, err = time.ParseDuration(env("HMS_BACKUP_EVERY", "24h")); err != nil || c.BackupEvery < 0 {
 		return c, fmt.Errorf("HMS_BACKUP_EVERY: want a duration such as 24h, or 0 for never")

@@ -184,8 +184,9 @@ func serve(cfg config, log *slog.Logger) error {
 			log.Info("purged old sessions", "count", n)
 		}
 		app, err := handlers.NewApp(handlers.Config{Hospital: cfg.Hospital, SessionKey: key, IdleTimeout: cfg.Idle,
-			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location,
-			Metrics: mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery},
+			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure || cfg.tls(), Location: cfg.Location,
+			TrustedProxies: cfg.TrustedProxies,
+			Metrics:        mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
 				Charges: billing.NewCharges(db), OPD: opdStore, Audit: trail, Static: static.FS, Log: log})
@@ -195,7 +196,10 @@ func serve(cfg config, log *slog.Logger) error {
 		sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
 		errCh := make(chan error, 1)
-		go func() { errCh <- app.Fiber().Listen(cfg.Addr) }()
+		go func() { errCh <- listen(app.Fiber(), cfg) }()
+		if cfg.tls() && cfg.RedirectAddr != "" {
+			defer redirectToHTTPS(cfg.RedirectAddr, cfg.Addr, log).Close()
+		}
 		go backup.Schedule(sigCtx, db, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log)
 		go consistency.Nightly(sigCtx, db, consistencyChecks(stores{pats: pats, opd: opdStore, trail: trail}), 24*time.Hour, log)
 		engine := "MongoDB"
@@ -203,7 +207,11 @@ func serve(cfg config, log *slog.Logger) error {
 			engine = "embedded FerretDB in " + cfg.DataDir
 		}
 		log.Info("listening", "addr", cfg.Addr, "database", engine)
-		fmt.Fprintf(os.Stderr, "\n  HMS is running at http://%s  (database: %s)\n  Demo logins: see README.md (password %s)\n\n", cfg.Addr, engine, seed.DemoPassword)
+		scheme := "http"
+		if cfg.tls() {
+			scheme = "https"
+		}
+		fmt.Fprintf(os.Stderr, "\n  HMS is running at %s://%s  (database: %s)\n  Demo logins: see README.md (password %s)\n\n", scheme, cfg.Addr, engine, seed.DemoPassword)
 		select {
 		case err := <-errCh:
 			return err
