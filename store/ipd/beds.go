@@ -25,7 +25,9 @@ type Bed struct {
 }
 
 // Bed returns one bed by id ("W1-3").
-func (s *Store) Bed(ctx context.Context, id string) (Bed, error) { return byID[Bed](ctx, s.beds, id, "bed") }
+func (s *Store) Bed(ctx context.Context, id string) (Bed, error) {
+	return byID[Bed](ctx, s.beds, id, "bed")
+}
 
 // BedsOfWard lists a ward's beds in bed order (a ward has tens of beds; the beds
 // collection hundreds, so the filter's scan stays small).
