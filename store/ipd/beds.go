@@ -205,3 +205,22 @@ func (s *Store) Reserve(ctx context.Context, bedID, patientID string, until time
 func (s *Store) CancelReservation(ctx context.Context, bedID, by string) error {
 	return s.setBedState(ctx, bedID, []string{catalog.BedReserved}, catalog.BedAvailable, "", by, "patient_id", "reserved_until")
 }
+
+// AllFreeBeds lists every bed of the hospital patientID could be given now, by ward and
+// bed (one read of the beds collection, which holds hundreds of beds).
+func (s *Store) AllFreeBeds(ctx context.Context, patientID string) ([]Bed, error) {
+	cur, err := s.beds.R.Find(ctx, bson.D{}, options.Find().SetLimit(5000))
+	if err != nil {
+		return nil, fmt.Errorf("store: beds: %w", err)
+	}
+	var out []Bed
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("store: beds: %w", err)
+	}
+	now := s.now()
+	out = slices.DeleteFunc(out, func(b Bed) bool { return !b.Free(patientID, now) })
+	slices.SortFunc(out, func(a, b Bed) int {
+		return cmp.Or(cmp.Compare(a.Ward, b.Ward), cmp.Compare(len(a.Code), len(b.Code)), cmp.Compare(a.Code, b.Code))
+	})
+	return out, nil
+}
