@@ -300,7 +300,7 @@ func (a *App) wardDose(c *fiber.Ctx) error {
 	msg := ""
 	switch {
 	case err == nil:
-		if err := a.auditChange(c, audit.ActionPatientUpdate, adm.PatientID, "ipd:"+adm.ID+":dose:"+d.ID); err != nil {
+		if err := a.auditChange(c, audit.ActionPatientUpdate, adm.PatientID, "ipd:"+strings.ReplaceAll(d.ID, "@", ":")); err != nil {
 			return err
 		}
 		return a.wardBack(c, adm, "mar", ipd.DoseLabels[d.Status]+" recorded.")

@@ -121,7 +121,7 @@ type ScheduleRow struct {
 }
 
 // Schedule is the day's MAR and care tasks of an admission: every medication order and
-// every repeating nursing task that has slots that day (or PRN doses), with each slot's
+// every repeating nursing task that is open or has slots that day, with each slot's
 // record read by its _id.
 func (s *Store) Schedule(ctx context.Context, admID, date string) ([]ScheduleRow, error) {
 	list, _, err := s.Orders(ctx, admID)
@@ -154,7 +154,7 @@ func (s *Store) Schedule(ctx context.Context, admID, date string) ([]ScheduleRow
 				row.PRN = append(row.PRN, d)
 			}
 		}
-		if len(row.Slots) > 0 || len(row.PRN) > 0 || (o.PRN && o.Open()) {
+		if len(row.Slots) > 0 || len(row.PRN) > 0 || o.Open() {
 			out = append(out, row)
 		}
 	}
