@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd
+.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd bench-ward
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -39,6 +39,7 @@ help:
 	@echo "make test             lint + test-unit + e2e"
 	@echo "make bench-search     patient search latency and DB commands at 2,000 and 20,000 patients"
 	@echo "make bench-opd        OPD queue and consult pages with 300 visits today and 100,000 past visits"
+	@echo "make bench-ward       ward board of a 40-bed ward (36 patients) with a year of past admissions"
 
 run:
 	$(GO) run ./cmd/web serve
@@ -131,3 +132,9 @@ bench-search:
 bench-opd:
 	@mkdir -p bench-results
 	$(GO) run ./cmd/bench -suite opd -requests $(BENCH_REQUESTS) -json bench-results/opd.json
+
+# The ward board of a 40-bed ward with a year of past admissions (issue 5's measure);
+# results also go to bench-results/ward.json.
+bench-ward:
+	@mkdir -p bench-results
+	$(GO) run ./cmd/bench -suite ward -requests $(BENCH_REQUESTS) -json bench-results/ward.json
