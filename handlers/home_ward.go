@@ -93,16 +93,23 @@ func (a *App) wardBoard(c *fiber.Ctx) error {
 		CSRF: a.csrfToken(c), CanAdmit: can(u.Roles, PermAdmit), AdmittedToday: len(census.Admitted), DischargedToday: len(census.Discharged)}
 	per, _ := tallyBeds(cat)
 	vm.Counts = per[w.Code]
+	var occupied []string
+	for _, b := range beds {
+		if b.Status == catalog.BedOccupied && b.AdmissionID != "" {
+			occupied = append(occupied, b.AdmissionID)
+		}
+	}
+	tiles, err := a.IPD.Tiles(ctx, occupied)
+	if err != nil {
+		return err
+	}
 	for _, b := range beds {
 		t := views.WardTile{ID: b.ID, Code: b.Code, State: b.Status, StateLabel: bedStateLabel(b.Status),
 			TypeName: types[b.BedType], Reason: b.StatusReason, Features: b.Features,
 			CanClean:   b.Status == catalog.BedCleaning && can(u.Roles, PermNursing),
 			CanUnblock: b.Status == catalog.BedBlocked && can(u.Roles, PermBedsManage)}
-		if b.Status == catalog.BedOccupied && b.AdmissionID != "" {
-			adm, err := a.IPD.Admission(ctx, b.AdmissionID)
-			if err != nil {
-				return err
-			}
+		if adm, ok := tiles[b.AdmissionID]; ok && b.Status == catalog.BedOccupied {
+			adm.ID = b.AdmissionID
 			a.fillTile(&t, adm, now)
 		}
 		vm.Tiles = append(vm.Tiles, t)
