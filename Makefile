@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: fuzz index-audit help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd
+.PHONY: fuzz index-audit help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd bench-ward bench-lab bench-pharmacy bench-billing
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -41,6 +41,7 @@ help:
 	@echo "make bench-opd        OPD queue and consult pages with 300 visits today and 100,000 past visits"
 	@echo "make fuzz             run every fuzz target for FUZZTIME each (default 5s); corpora live in testdata/fuzz"
 	@echo "make index-audit      list every query shape the store and handler tests send, and whether an index serves it"
+	@echo "make bench-ward       ward board of a 40-bed ward (36 patients) with a year of past admissions"
 
 run:
 	$(GO) run ./cmd/web serve
@@ -153,3 +154,9 @@ fuzz:
 		echo "fuzz $$name ($$pkg, $(FUZZTIME))"; \
 		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg > /tmp/hms-fuzz.log 2>&1 || { cat /tmp/hms-fuzz.log; exit 1; }; \
 	done
+
+# The ward board of a 40-bed ward with a year of past admissions (issue 5's measure);
+# results also go to bench-results/ward.json.
+bench-ward:
+	@mkdir -p bench-results
+	$(GO) run ./cmd/bench -suite ward -requests $(BENCH_REQUESTS) -json bench-results/ward.json

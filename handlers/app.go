@@ -19,6 +19,7 @@ import (
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/ipd"
 	"hms/store/opd"
 	"hms/store/patients"
 )
@@ -49,7 +50,8 @@ type Deps struct {
 	Accounts *billing.Accounts
 	Charges  *billing.Charges
 	OPD      *opd.Store
-	Audit    Auditor // the audit trail; every PHI read and change is recorded
+	IPD      *ipd.Store // the wards: admissions, beds, orders, MAR, nursing chart
+	Audit    Auditor    // the audit trail; every PHI read and change is recorded
 	Static   fs.FS
 	Log      *slog.Logger
 }

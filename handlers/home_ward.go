@@ -3,12 +3,15 @@ package handlers
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"hms/store"
 	"hms/store/catalog"
+	"hms/store/ipd"
 	"hms/views"
 )
 
@@ -35,14 +38,36 @@ func (a *App) wardHome(c *fiber.Ctx) error {
 // wardCodeRE is what a ward code may look like; anything else never reaches the store.
 var wardCodeRE = regexp.MustCompile(`^[A-Za-z0-9-]{1,16}$`)
 
-// wardBoard shows every bed of one ward as a tile. The board polls this same URL every
-// 20 s; the htmx poll gets only the board section (a.widePage renders the body alone).
+// wardBoard shows every bed of one ward as a tile, occupied ones with their patient
+// and badges. The board polls this same URL every 20 s with the version it shows. The
+// version is a fingerprint of the ward's beds (state, occupant — also when changed
+// outside the wards' store), the ward's revision (moved by every change of an occupant's
+// orders, vitals, MAR or discharge) and a five-minute time bucket (due and overdue
+// medicines change with the clock): an unchanged board costs the beds read and a 204,
+// never the occupants' admissions or the rendering.
 func (a *App) wardBoard(c *fiber.Ctx) error {
 	code := c.Params("code")
 	if !wardCodeRE.MatchString(code) {
 		return fiber.ErrNotFound
 	}
 	ctx := c.UserContext()
+	rev, err := a.IPD.Rev(ctx, code)
+	if err != nil {
+		return err
+	}
+	beds, err := a.IPD.BedsOfWard(ctx, code)
+	if err != nil {
+		return err
+	}
+	now := a.IPD.Now()
+	state := make([]string, 0, len(beds))
+	for _, b := range beds {
+		state = append(state, b.ID+"|"+b.Status+"|"+b.AdmissionID+"|"+b.StatusReason)
+	}
+	version := fingerprint(rev, now.Unix()/300, state)
+	if isPartial(c) && c.Query("v") == version {
+		return c.SendStatus(fiber.StatusNoContent)
+	}
 	w, err := a.Catalog.Ward(ctx, code)
 	if errors.Is(err, store.ErrNotFound) {
 		return fiber.ErrNotFound
@@ -50,29 +75,69 @@ func (a *App) wardBoard(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	beds, err := a.Catalog.BedsOfWard(ctx, w.Code)
+	cat := make([]catalog.Bed, len(beds))
+	for i, b := range beds {
+		cat[i] = b.Bed
+	}
+	types, err := a.bedTypeNames(c, cat)
 	if err != nil {
 		return err
 	}
-	types, err := a.bedTypeNames(c, beds)
+	census, err := a.IPD.CensusOf(ctx, w.Code, a.IPD.DateOf(now))
 	if err != nil {
 		return err
 	}
-	vm := views.WardBoardVM{Code: w.Code, Name: w.Name, Type: wardTypeLabel(w.Type), Floor: w.Floor,
-		Sex: wardSexLabel(w.Sex), NurseStation: w.NurseStation, PollHeaders: pollHeaders()}
-	per, _ := tallyBeds(beds)
+	u := currentUser(c)
+	vm := views.WardBoardPageVM{Code: w.Code, Name: w.Name, Type: wardTypeLabel(w.Type), Floor: w.Floor,
+		Sex: wardSexLabel(w.Sex), NurseStation: w.NurseStation, PollHeaders: pollHeaders(), Version: version,
+		CSRF: a.csrfToken(c), CanAdmit: can(u.Roles, PermAdmit), AdmittedToday: len(census.Admitted), DischargedToday: len(census.Discharged)}
+	per, _ := tallyBeds(cat)
 	vm.Counts = per[w.Code]
+	var occupied []string
 	for _, b := range beds {
-		vm.Beds = append(vm.Beds, views.BedTile{Code: b.Code, State: b.Status, StateLabel: bedStateLabel(b.Status),
-			TypeName: types[b.BedType], Reason: b.StatusReason, Features: b.Features})
+		if b.Status == catalog.BedOccupied && b.AdmissionID != "" {
+			occupied = append(occupied, b.AdmissionID)
+		}
 	}
-	vm.Version = fingerprint(vm)
-	// A poll that finds the board as the tablet shows it gets no body: htmx swaps
-	// nothing, so a tile is never replaced under a nurse's finger.
-	if isPartial(c) && c.Query("v") == vm.Version {
-		return c.SendStatus(fiber.StatusNoContent)
+	tiles, err := a.IPD.Tiles(ctx, occupied)
+	if err != nil {
+		return err
+	}
+	for _, b := range beds {
+		t := views.WardTile{ID: b.ID, Code: b.Code, State: b.Status, StateLabel: bedStateLabel(b.Status),
+			TypeName: types[b.BedType], Reason: b.StatusReason, Features: b.Features,
+			CanClean:   b.Status == catalog.BedCleaning && can(u.Roles, PermNursing),
+			CanUnblock: b.Status == catalog.BedBlocked && can(u.Roles, PermBedsManage)}
+		if adm, ok := tiles[b.AdmissionID]; ok && b.Status == catalog.BedOccupied {
+			adm.ID = b.AdmissionID
+			a.fillTile(&t, adm, now)
+		}
+		vm.Tiles = append(vm.Tiles, t)
 	}
 	return a.widePage(c, w.Name, views.WardBoard(vm))
+}
+
+// fillTile puts an occupied bed's patient and badges on its tile.
+func (a *App) fillTile(t *views.WardTile, adm ipd.Admission, now time.Time) {
+	t.AdmissionID, t.Name, t.AgeSex, t.Doctor = adm.ID, adm.Name, adm.AgeSex(now), adm.DoctorName
+	t.Days = adm.DaysIn(now, a.cfg.Location)
+	if d, err := time.ParseInLocation(ipd.DateLayout, adm.ExpectedDischarge, a.cfg.Location); err == nil {
+		t.Expected = d.Format("2 Jan")
+	}
+	t.Allergies = strings.Join(adm.Allergies, ", ")
+	t.AllergyUnknown = adm.AllergyStatus == "unknown" || adm.AllergyStatus == ""
+	t.Unacked, t.VitalsAbnormal = adm.Unacked, len(adm.VitalsAbnormal) > 0
+	t.Fall, t.Isolation = slices.Contains(adm.Flags, ipd.FlagFall), slices.Contains(adm.Flags, ipd.FlagIsolation)
+	t.Discharge = adm.Status == ipd.StateDischargeOrdered
+	if due := adm.NextDue; !due.IsZero() {
+		switch {
+		case due.Before(now.Add(-time.Hour)):
+			t.MedsDue = "overdue"
+		case due.Before(now.Add(30 * time.Minute)):
+			t.MedsDue = "due"
+		}
+		t.DueAt = due.In(a.cfg.Location).Format("15:04")
+	}
 }
 
 // bedTypeNames looks up the name of each bed type the ward uses (a ward has one or

@@ -29,6 +29,9 @@ func (a *App) banner(c *fiber.Ctx, p patients.Patient) (views.BannerVM, error) {
 	b := views.BannerVM{ID: p.ID, MRN: p.MRN, Name: p.Name(), AgeSex: ageSex(p.DOB, p.DOBEstimated, p.Sex, now),
 		DOB: a.dob(p.DOB, p.DOBEstimated), Phone: phoneText(p.Phone), AllergyStatus: p.Allergies.Status,
 		DuplicateOf: p.DupOfMRN, DuplicateOfID: p.DuplicateOf, Newborn: p.Newborn, Female: p.Sex == "F", MotherID: p.MotherID, MotherMRN: p.MotherMRN}
+	if p.Death != nil {
+		b.Deceased = views.DateTime(p.Death.At, a.cfg.Location)
+	}
 	for _, al := range p.Allergies.Items {
 		b.Allergies = append(b.Allergies, al.Substance)
 	}

@@ -31,6 +31,7 @@ type BannerVM struct {
 	DuplicateOf, DuplicateOfID        string
 	Newborn, Female                   bool
 	MotherMRN, MotherID               string
+	Deceased                          string // time of death, when the patient has died
 }
 
 // PolicyRow is one insurance policy as the chart shows it.

@@ -4,6 +4,7 @@
 //
 //	bench -suite search -sizes 2000,20000   patient search (make bench-search)
 //	bench -suite opd                        OPD queue and consult pages (make bench-opd)
+//	bench -suite ward                       the ward board of a 40-bed ward (make bench-ward)
 package main
 
 import (
@@ -14,11 +15,12 @@ import (
 )
 
 func main() {
-	suite := flag.String("suite", "search", "search or opd")
+	suite := flag.String("suite", "search", "search, opd or ward")
 	sizes := flag.String("sizes", "2000,20000", "search: numbers of registered patients to measure with")
 	requests := flag.Int("requests", 300, "requests per page and concurrency level")
 	past := flag.Int("past-visits", 100000, "opd: completed visits of earlier days in the database")
 	today := flag.Int("today-visits", 300, "opd: visits checked in today")
+	pastAdm := flag.Int("past-admissions", 3650, "ward: discharged admissions of the past year in the database")
 	out := flag.String("json", "", "also write the results to this JSON file")
 	flag.Parse()
 	var (
@@ -30,6 +32,8 @@ func main() {
 		rows, err = searchSuite(*sizes, *requests)
 	case "opd":
 		rows, err = opdSuite(*past, *today, *requests)
+	case "ward":
+		rows, err = wardSuite(*pastAdm, *requests)
 	default:
 		err = fmt.Errorf("unknown suite %q", *suite)
 	}

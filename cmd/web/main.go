@@ -22,6 +22,7 @@ import (
 	"hms/store/catalog"
 	"hms/store/consistency"
 	"hms/store/identity"
+	"hms/store/ipd"
 	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/secret"
@@ -180,6 +181,13 @@ func serve(cfg config, log *slog.Logger) error {
 		} else if fixed > 0 {
 			log.Info("OPD: completed interrupted writes", "count", fixed)
 		}
+		ipdStore := ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: opdStore, Logger: log})
+		if fixed, err := ipdStore.Repair(ctx); err != nil {
+			return fmt.Errorf("IPD repair: %w", err)
+		} else if fixed > 0 {
+			log.Info("IPD: completed interrupted writes", "count", fixed)
+		}
+		go sweepBedDays(context.Background(), ipdStore, log)
 		if n, err := identity.NewSessions(db).Purge(ctx, 30*24*time.Hour); err == nil && n > 0 {
 			log.Info("purged old sessions", "count", n)
 		}
@@ -189,7 +197,7 @@ func serve(cfg config, log *slog.Logger) error {
 			Metrics:        mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
-				Charges: billing.NewCharges(db), OPD: opdStore, Audit: trail, Static: static.FS, Log: log})
+				Charges: billing.NewCharges(db), OPD: opdStore, IPD: ipdStore, Audit: trail, Static: static.FS, Log: log})
 		if err != nil {
 			return err
 		}
@@ -264,4 +272,19 @@ func createAdmin(cfg config, log *slog.Logger, args []string) error {
 		}
 		return err
 	})
+}
+
+// sweepBedDays posts each passed night's bed-day charges now and then hourly, so a night
+// is charged soon after midnight even when nobody opens the ward.
+func sweepBedDays(ctx context.Context, s *ipd.Store, log *slog.Logger) {
+	for {
+		if _, err := s.SweepBedDays(ctx); err != nil {
+			log.Warn("bed-day charges", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Hour):
+		}
+	}
 }

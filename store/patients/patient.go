@@ -134,6 +134,7 @@ type Patient struct {
 	DuplicateOf  string    `bson:"duplicate_of,omitempty"` // the surviving record's id
 	DupOfMRN     string    `bson:"duplicate_of_mrn,omitempty"`
 	LastVisit    time.Time `bson:"last_visit,omitempty"`
+	Death        *Death    `bson:"death,omitempty"` // set once the patient has died (deceased.go)
 	History      []Change  `bson:"history"`
 	Pending      []string  `bson:"pending,omitempty"` // follow-up writes still to apply
 	Version      int64     `bson:"version"`
