@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd
+.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd bench-lab
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -39,6 +39,7 @@ help:
 	@echo "make test             lint + test-unit + e2e"
 	@echo "make bench-search     patient search latency and DB commands at 2,000 and 20,000 patients"
 	@echo "make bench-opd        OPD queue and consult pages with 300 visits today and 100,000 past visits"
+	@echo "make bench-lab        lab worklist, order and results pages with 200 open orders and 200,000 past results"
 
 run:
 	$(GO) run ./cmd/web serve
@@ -131,3 +132,7 @@ bench-search:
 bench-opd:
 	@mkdir -p bench-results
 	$(GO) run ./cmd/bench -suite opd -requests $(BENCH_REQUESTS) -json bench-results/opd.json
+
+bench-lab:
+	@mkdir -p bench-results
+	$(GO) run ./cmd/bench -suite lab -requests $(BENCH_REQUESTS) -json bench-results/lab.json

@@ -18,6 +18,7 @@ import (
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
 )
@@ -44,6 +45,7 @@ type Deps struct {
 	Accounts *billing.Accounts
 	Charges  *billing.Charges
 	OPD      *opd.Store
+	Lab      *lab.Store
 	Audit    Auditor // the audit trail; every PHI read and change is recorded
 	Static   fs.FS
 	Log      *slog.Logger

@@ -22,6 +22,7 @@ import (
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/secret"
@@ -78,10 +79,12 @@ func newEnv(t *testing.T, opts ...option) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	cat := catalog.New(db)
+	opdStore := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit})
 	deps := handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
-		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats, Accounts: billing.NewAccounts(db),
-		Charges: billing.NewCharges(db), OPD: opd.New(db, catalog.New(db), opd.Options{Location: cfg.Location, Patients: pats,
-			OnVisitComplete: pats.SetLastVisit}), Audit: audit.New(db, quiet), Static: static.FS,
+		Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
+		Charges: billing.NewCharges(db), OPD: opdStore, Lab: lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore}),
+		Audit: audit.New(db, quiet), Static: static.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	app, err := handlers.NewApp(cfg, deps)
 	require.NoError(t, err)

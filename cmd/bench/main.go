@@ -4,6 +4,7 @@
 //
 //	bench -suite search -sizes 2000,20000   patient search (make bench-search)
 //	bench -suite opd                        OPD queue and consult pages (make bench-opd)
+//	bench -suite lab                        lab worklist, order and results pages (make bench-lab)
 package main
 
 import (
@@ -19,6 +20,8 @@ func main() {
 	requests := flag.Int("requests", 300, "requests per page and concurrency level")
 	past := flag.Int("past-visits", 100000, "opd: completed visits of earlier days in the database")
 	today := flag.Int("today-visits", 300, "opd: visits checked in today")
+	pastResults := flag.Int("past-results", 200000, "lab: verified results of earlier orders in the database")
+	openOrders := flag.Int("open-orders", 200, "lab: open orders on the worklist")
 	out := flag.String("json", "", "also write the results to this JSON file")
 	flag.Parse()
 	var (
@@ -30,6 +33,8 @@ func main() {
 		rows, err = searchSuite(*sizes, *requests)
 	case "opd":
 		rows, err = opdSuite(*past, *today, *requests)
+	case "lab":
+		rows, err = labSuite(*pastResults, *openOrders, *requests)
 	default:
 		err = fmt.Errorf("unknown suite %q", *suite)
 	}

@@ -19,6 +19,7 @@ import (
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/secret"
@@ -154,6 +155,12 @@ func serve(cfg config, log *slog.Logger) error {
 		} else if fixed > 0 {
 			log.Info("OPD: completed interrupted writes", "count", fixed)
 		}
+		labStore := lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore, Logger: log})
+		if fixed, err := labStore.Repair(ctx); err != nil {
+			return fmt.Errorf("lab repair: %w", err)
+		} else if fixed > 0 {
+			log.Info("lab: completed interrupted writes", "count", fixed)
+		}
 		if n, err := identity.NewSessions(db).Purge(ctx, 30*24*time.Hour); err == nil && n > 0 {
 			log.Info("purged old sessions", "count", n)
 		}
@@ -161,12 +168,13 @@ func serve(cfg config, log *slog.Logger) error {
 			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
-				Charges: billing.NewCharges(db), OPD: opdStore, Audit: trail, Static: static.FS, Log: log})
+				Charges: billing.NewCharges(db), OPD: opdStore, Lab: labStore, Audit: trail, Static: static.FS, Log: log})
 		if err != nil {
 			return err
 		}
 		sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
+		go escalateCriticalResults(sigCtx, labStore, log)
 		errCh := make(chan error, 1)
 		go func() { errCh <- app.Fiber().Listen(cfg.Addr) }()
 		engine := "MongoDB"

@@ -245,3 +245,6 @@ func byID[T any](ctx context.Context, c store.Coll, id, what string) (T, error) 
 	}
 	return v, nil
 }
+
+// Lists gives read access to the worklists the lab keeps current (the lab worklist).
+func (s *Store) Lists() *worklist.Lists { return s.lists }
