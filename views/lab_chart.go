@@ -3,8 +3,8 @@ package views
 // LabChartRow is one released result in the patient's chart or consultation.
 type LabChartRow struct {
 	Date, Test, Panel, Value, Unit, Flag, Range string
-	OrderID                                      string
-	Preliminary, Amended                         bool
+	OrderID                                     string
+	Preliminary, Amended                        bool
 }
 
 // LabTrendPoint is one value of a repeated test, placed in the trend's 240×60 box.

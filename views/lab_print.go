@@ -8,10 +8,10 @@ type LabLabelVM struct {
 // LabReportVM is the printable lab report.
 type LabReportVM struct {
 	Hospital, Name, MRN, AgeSex, Doctor, Where, Test, Accession string
-	Collected, Reported, Printed                                 string
-	Rows                                                         []LabResultRow
-	Preliminary, Amended                                         bool
-	VerifiedBy, VerifiedAt, EnteredBy                            string
-	Amendments                                                   []LabAmendmentRow
-	OrderID                                                      string
+	Collected, Reported, Printed                                string
+	Rows                                                        []LabResultRow
+	Preliminary, Amended                                        bool
+	VerifiedBy, VerifiedAt, EnteredBy                           string
+	Amendments                                                  []LabAmendmentRow
+	OrderID                                                     string
 }

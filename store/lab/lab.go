@@ -63,26 +63,26 @@ var RejectReasons = []string{"haemolysed", "clotted", "insufficient", "mislabell
 // Order is a lab order document as the lab works on it: the placed order plus the lab's fields.
 type Order struct {
 	opd.OrderDoc   `bson:",inline"`
-	Version        int64          `bson:"version"`
-	Accession      string         `bson:"accession,omitempty"` // the current specimen
-	CollectedAt    time.Time      `bson:"collected_at,omitempty"`
-	CollectedBy    string         `bson:"collected_by,omitempty"`
-	CollectedWhere string         `bson:"collected_where,omitempty"`
-	ChargeAt       time.Time      `bson:"charge_at,omitempty"` // first collection: the charge's time and price date
-	ReceivedAt     time.Time      `bson:"received_at,omitempty"`
-	Results        []Result       `bson:"results,omitempty"`
-	EnteredBy      string         `bson:"entered_by,omitempty"`
-	EnteredByName  string         `bson:"entered_by_name,omitempty"`
-	EnteredAt      time.Time      `bson:"entered_at,omitempty"`
-	VerifiedBy     string         `bson:"verified_by,omitempty"`
-	VerifiedByName string         `bson:"verified_by_name,omitempty"`
-	VerifiedAt     time.Time      `bson:"verified_at,omitempty"`
-	ReleasedAt     time.Time      `bson:"released_at,omitempty"`
-	ReleasedBy     string         `bson:"released_by,omitempty"`
-	Amendments     []Amendment    `bson:"amendments,omitempty"`
-	Rejections     []Rejection    `bson:"rejections,omitempty"`
-	History        []opd.Event    `bson:"history,omitempty"`
-	Pending        bool           `bson:"pending,omitempty"`
+	Version        int64       `bson:"version"`
+	Accession      string      `bson:"accession,omitempty"` // the current specimen
+	CollectedAt    time.Time   `bson:"collected_at,omitempty"`
+	CollectedBy    string      `bson:"collected_by,omitempty"`
+	CollectedWhere string      `bson:"collected_where,omitempty"`
+	ChargeAt       time.Time   `bson:"charge_at,omitempty"` // first collection: the charge's time and price date
+	ReceivedAt     time.Time   `bson:"received_at,omitempty"`
+	Results        []Result    `bson:"results,omitempty"`
+	EnteredBy      string      `bson:"entered_by,omitempty"`
+	EnteredByName  string      `bson:"entered_by_name,omitempty"`
+	EnteredAt      time.Time   `bson:"entered_at,omitempty"`
+	VerifiedBy     string      `bson:"verified_by,omitempty"`
+	VerifiedByName string      `bson:"verified_by_name,omitempty"`
+	VerifiedAt     time.Time   `bson:"verified_at,omitempty"`
+	ReleasedAt     time.Time   `bson:"released_at,omitempty"`
+	ReleasedBy     string      `bson:"released_by,omitempty"`
+	Amendments     []Amendment `bson:"amendments,omitempty"`
+	Rejections     []Rejection `bson:"rejections,omitempty"`
+	History        []opd.Event `bson:"history,omitempty"`
+	Pending        bool        `bson:"pending,omitempty"`
 }
 
 // Released reports whether clinicians may read the results.
@@ -109,16 +109,16 @@ func (o Order) Critical() bool {
 
 // Result is one test's result on an order (a panel has one per member test).
 type Result struct {
-	Code   string   `bson:"code"`
-	Name   string   `bson:"name"`
-	Kind   string   `bson:"kind"`  // catalog.ResultNumeric, ResultCoded, ResultText
-	Value  string   `bson:"value"` // as reported ("7.8", "Trace", free text)
-	Num    *float64 `bson:"num,omitempty"`
-	Unit   string   `bson:"unit,omitempty"`
-	Range  string   `bson:"range,omitempty"` // the reference range applied, as printed ("13–17")
-	Flag   string   `bson:"flag,omitempty"`  // L, H, LL, HH
-	Prev   string   `bson:"prev,omitempty"`  // the patient's previous released value, with its date
-	Delta  string   `bson:"delta,omitempty"` // change since Prev ("+1.2")
+	Code  string   `bson:"code"`
+	Name  string   `bson:"name"`
+	Kind  string   `bson:"kind"`  // catalog.ResultNumeric, ResultCoded, ResultText
+	Value string   `bson:"value"` // as reported ("7.8", "Trace", free text)
+	Num   *float64 `bson:"num,omitempty"`
+	Unit  string   `bson:"unit,omitempty"`
+	Range string   `bson:"range,omitempty"` // the reference range applied, as printed ("13–17")
+	Flag  string   `bson:"flag,omitempty"`  // L, H, LL, HH
+	Prev  string   `bson:"prev,omitempty"`  // the patient's previous released value, with its date
+	Delta string   `bson:"delta,omitempty"` // change since Prev ("+1.2")
 }
 
 // Critical reports whether the result is beyond a critical limit.

@@ -54,7 +54,7 @@ type env struct {
 
 var labTests = []catalog.LabTest{
 	{Code: "HB", Name: "Haemoglobin", Unit: "g/dL", Specimen: "blood", Container: "EDTA", TATHours: 4,
-		Ranges: []catalog.RefRange{{Sex: "M", AgeFrom: 18, AgeTo: 130, Low: 13, High: 17}, {Sex: "F", AgeFrom: 18, AgeTo: 130, Low: 12, High: 15}},
+		Ranges:      []catalog.RefRange{{Sex: "M", AgeFrom: 18, AgeTo: 130, Low: 13, High: 17}, {Sex: "F", AgeFrom: 18, AgeTo: 130, Low: 12, High: 15}},
 		CriticalLow: f(7), CriticalHigh: f(20)},
 	{Code: "PLT", Name: "Platelet count", Unit: "10^3/µL", Specimen: "blood", Container: "EDTA", TATHours: 4,
 		Ranges: []catalog.RefRange{{AgeFrom: 18, AgeTo: 130, Low: 150, High: 410}}},
