@@ -199,3 +199,33 @@ func TestLabWorklistPollIs204UntilItChangesAndPagesNeedTheirPermission(t *testin
 	status, _, _ = tech.get("/lab/catalogue/HB")
 	assert.Equal(t, http.StatusForbidden, status, "technicians do not edit the catalogue")
 }
+
+func TestLabHostileInputIsRefusedAndChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	_, ids := e.labOrders("Rajesh Sharma", "GLU-F")
+	tech := e.as(handlers.RoleLabTech)
+	status, body, _ := tech.post("/lab/scan", url.Values{"accession": {"L0000001' OR '1'='1"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.Contains(t, body, "L followed by seven digits")
+
+	status, _, _ = tech.post("/lab/orders/"+ids[0]+"/collect", url.Values{"where": {"lab"}})
+	require.Equal(t, http.StatusSeeOther, status)
+	_, body, _ = tech.get("/lab/orders/" + ids[0])
+	version := labVersionRE.FindStringSubmatch(body)[1]
+	// Fields the form does not have are ignored: no self-verification, no other test's value.
+	status, _, _ = tech.post("/lab/orders/"+ids[0]+"/results", url.Values{"version": {version}, "r_GLU-F": {"<script>alert(1)</script>"},
+		"status": {"verified"}, "verified_by": {"t.labtech"}, "r_HB": {"1"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	o := e.labOrder(ids[0])
+	assert.Empty(t, o.Results)
+	assert.Equal(t, lab.StatusReceived, o.Status)
+	status, body, _ = tech.post("/lab/orders/"+ids[0]+"/results", url.Values{"version": {version}, "r_GLU-F": {"<b>99</b>"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.NotContains(t, body, "<b>99</b>", "what was typed comes back escaped")
+	status, _, _ = tech.post("/lab/orders/"+ids[0]+"/results", url.Values{"version": {version}, "r_GLU-F": {"99"}, "r_GLU-F ": {"1"}})
+	assert.Equal(t, http.StatusSeeOther, status)
+	o = e.labOrder(ids[0])
+	require.Len(t, o.Results, 1)
+	assert.Equal(t, "99", o.Results[0].Value)
+	assert.Equal(t, lab.StatusResulted, o.Status)
+}
