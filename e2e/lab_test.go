@@ -99,7 +99,7 @@ func TestLabFromOrderToTheDoctorsAcknowledgement(t *testing.T) {
 
 	_, err = doctor.Goto(visitURL)
 	require.NoError(t, err)
-	alert := doctor.GetByTestId("lab-results").GetByTestId("critical-alert")
+	alert := doctor.GetByTestId("critical-alerts-strip").GetByTestId("critical-alert")
 	require.NoError(t, expectVisible(alert.GetByText("Glucose, fasting 520 mg/dL (HH)")))
 	screenshot(t, doctor, "lab-consult-alert")
 	require.NoError(t, alert.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Acknowledge"}).Click())

@@ -129,8 +129,12 @@ func (s *Store) raise(ctx context.Context, o Order) error {
 }
 
 func alertItem(a Alert) worklist.Item {
+	summary := a.Values // "Glucose, fasting 520 mg/dL (HH)"; a panel's name goes first: "CBC: Haemoglobin 5.9 g/dL (LL)"
+	if !strings.HasPrefix(a.Values, a.Test) {
+		summary = a.Test + ": " + a.Values
+	}
 	return worklist.Item{ID: a.ID, Kind: kindCritical, Ref: a.OrderID, PatientID: a.PatientID, MRN: a.MRN, Name: a.Name,
-		Where: a.DoctorName, Priority: worklist.PriorityStat, Status: AlertOpen, Summary: a.Test + ": " + a.Values,
+		Where: a.DoctorName, Priority: worklist.PriorityStat, Status: AlertOpen, Summary: summary,
 		At: a.RaisedAt, Due: a.DueAt}
 }
 
