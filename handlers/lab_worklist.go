@@ -12,7 +12,6 @@ import (
 
 	"hms/store"
 	"hms/store/lab"
-	"hms/store/worklist"
 	"hms/views"
 	"hms/views/components"
 )
@@ -42,7 +41,7 @@ func (a *App) labWorklistVM(c *fiber.Ctx) (views.LabWorklistVM, error) {
 	vm.StatusOptions = labOptions("Any open", lab.Statuses, lab.StatusLabels)
 	vm.PriorityOptions = labOptions("Any", []string{"stat", "urgent", "routine"}, labPriorityLabels)
 	vm.SourceOptions = labOptions("Anywhere", []string{"opd", "ipd", "er"}, map[string]string{"opd": "OPD", "ipd": "Ward", "er": "Emergency"})
-	items, version, err := a.Lab.Lists().Items(ctx, worklist.Lab)
+	items, version, err := a.Lab.Worklist(ctx)
 	if err != nil {
 		return vm, err
 	}
@@ -93,8 +92,8 @@ func (a *App) labWorklistVM(c *fiber.Ctx) (views.LabWorklistVM, error) {
 		vm.Unassigned = append(vm.Unassigned, views.LabAlertRow{ID: it.ID, OrderID: it.Ref, Name: it.Name, MRN: it.MRN,
 			Summary: it.Summary, Doctor: it.Where})
 	}
-	// Overdue flags change with the clock, so the minute is part of the version.
-	vm.Version = fingerprint(version, vm.Status, vm.Priority, vm.Source, len(unassigned), now.Unix()/60)
+	// Overdue flags change with the clock: the count of overdue rows is part of the version.
+	vm.Version = fingerprint(version, vm.Status, vm.Priority, vm.Source, len(unassigned), vm.Overdue)
 	return vm, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/worklist"
 )
 
 // labSuite measures the lab pages (issue 6) with `open` orders on the worklist and
@@ -40,7 +41,12 @@ func labSuite(past, open, requests int) ([]result, error) {
 	tests := []string{"CBC", "GLU-F", "RFT", "LFT", "LIPID", "HBA1C", "TSH", "URINE", "ELEC", "GLU-PP"}
 	priorities := []string{"routine", "routine", "routine", "routine", "routine", "routine", "urgent", "urgent", "stat", "routine"}
 	r := rand.New(rand.NewPCG(6, 6))
+	// The open orders are stored in bulk with the worklist document they put on the list
+	// (placing them one by one rewrites a growing list 200 times); a tenth are then
+	// collected through the store, as the bench would.
 	var ids []string
+	docs := make([]any, 0, open)
+	items := make([]worklist.Item, 0, open)
 	for i := range open {
 		p := people[r.IntN(len(people))]
 		t, err := cat.LabTest(ctx, tests[i%len(tests)])
@@ -52,16 +58,23 @@ func labSuite(past, open, requests int) ([]result, error) {
 			Department: "MED", Code: t.Code, TestName: t.Name, ServiceCode: t.ServiceCode, Specimen: t.Specimen, Container: t.Container,
 			Components: t.Components, Priority: priorities[i%len(priorities)], Status: opd.OrderOrdered,
 			OrderedAt: time.Now().Add(-time.Duration(r.IntN(600)) * time.Minute), OrderedBy: "doctor"}
-		if err := b.opd.PlaceOrderDoc(ctx, opd.OrderLab, d); err != nil {
+		docs = append(docs, d)
+		items = append(items, worklist.Item{ID: d.ID, Kind: worklist.KindLabOrder, Ref: d.ID, PatientID: d.PatientID, MRN: d.MRN,
+			Name: d.Name, Where: "OPD · MED", Priority: d.Priority, Status: d.Status, Summary: d.TestName, At: d.OrderedAt})
+		ids = append(ids, d.ID)
+	}
+	if _, err := b.db.W.Collection(store.CollLabOrders).InsertMany(ctx, docs); err != nil {
+		return nil, err
+	}
+	if _, err := b.db.W.Collection(store.CollWorklists).InsertOne(ctx,
+		bson.D{{Key: "_id", Value: worklist.Lab}, {Key: "version", Value: int64(1)}, {Key: "items", Value: items}}); err != nil {
+		return nil, err
+	}
+	for i := 0; i < len(ids); i += 10 {
+		if _, err := b.lab.Collect(ctx, ids[i], lab.AtLab, "labtech"); err != nil {
 			return nil, err
 		}
-		if i%4 == 0 { // a quarter collected already
-			if _, err := b.lab.Collect(ctx, d.ID, lab.AtLab, "labtech"); err != nil {
-				return nil, err
-			}
-		}
-		ids = append(ids, d.ID)
-		fmt.Fprintf(os.Stderr, "\rplaced %d of %d open orders", i+1, open)
+		fmt.Fprintf(os.Stderr, "\rcollected %d of %d", i/10+1, len(ids)/10)
 	}
 	fmt.Fprintln(os.Stderr)
 	tech, _, err := b.signIn("labtech")
@@ -113,50 +126,62 @@ func labSuite(past, open, requests int) ([]result, error) {
 	return out, nil
 }
 
-// pastResults stores n verified single-test orders of the past year in bulk, spread over
-// the patients, and each patient's results bucket as result release keeps it.
+// pastResults stores n verified results of the past year in bulk — complete blood counts,
+// eight results to an order — spread over the patients, with each patient's results
+// bucket as result release keeps it.
 func (b *bench) pastResults(n int, people []patients.Patient) error {
 	ctx := context.Background()
 	now := time.Now().UTC()
-	glucose := 0.0
+	components := []struct {
+		code, name, unit, rng string
+		base, spread          float64
+	}{
+		{"HB", "Haemoglobin", "g/dL", "13–17", 11, 6}, {"WBC", "Total leucocyte count", "10^3/µL", "4–11", 4, 9},
+		{"NEUT", "Neutrophils", "%", "40–80", 45, 35}, {"LYMPH", "Lymphocytes", "%", "20–40", 18, 25},
+		{"PLT", "Platelet count", "10^3/µL", "150–410", 140, 300}, {"RBC", "RBC count", "10^6/µL", "4.5–5.5", 4, 2},
+		{"HCT", "Haematocrit (PCV)", "%", "40–50", 36, 16}, {"MCV", "Mean corpuscular volume (MCV)", "fL", "83–101", 78, 28},
+	}
+	orders := n / len(components)
 	buckets := map[string][]lab.PatientResult{}
-	batch := make([]any, 0, 2000)
-	for i := range n {
+	batch := make([]any, 0, 500)
+	for i := range orders {
 		p := people[i%len(people)]
 		day := now.AddDate(0, 0, -1-(i/len(people))%365)
-		glucose = float64(70 + i%90)
-		v := glucose
-		res := lab.Result{Code: "GLU-F", Name: "Glucose, fasting", Kind: catalog.ResultNumeric, Value: lab.FormatNum(v), Num: &v,
-			Unit: "mg/dL", Range: "70–100"}
-		if v > 100 {
-			res.Flag = lab.FlagHigh
+		results := make([]lab.Result, 0, len(components))
+		for j, c := range components {
+			v := c.base + float64((i*7+j*13)%100)/100*c.spread
+			v = float64(int(v*10)) / 10
+			results = append(results, lab.Result{Code: c.code, Name: c.name, Kind: catalog.ResultNumeric, Value: lab.FormatNum(v),
+				Num: &v, Unit: c.unit, Range: c.rng})
 		}
 		o := lab.Order{OrderDoc: opd.OrderDoc{ID: fmt.Sprintf("P%07d-L1", i), VisitID: fmt.Sprintf("P%07d", i), Line: 1, Source: "opd",
 			PatientID: p.ID, MRN: p.MRN, Name: p.Name(), AgeSex: "40y " + p.Sex, Doctor: "doctor", DoctorName: "Dr. Ananya Krishnan",
-			Department: "MED", Code: "GLU-F", TestName: "Glucose, fasting", ServiceCode: "LAB-GLU-F", Priority: "routine",
+			Department: "MED", Code: "CBC", TestName: "Complete blood count (CBC)", ServiceCode: "LAB-CBC", Priority: "routine",
 			Status: lab.StatusVerified, OrderedAt: day, OrderedBy: "doctor",
 			Stamp: catalog.Stamp{CreatedAt: day, CreatedBy: "doctor", UpdatedAt: day, UpdatedBy: "pathologist"}},
 			Version: 6, Accession: fmt.Sprintf("H%07d", i), CollectedAt: day, CollectedBy: "labtech", CollectedWhere: lab.AtLab,
-			ChargeAt: day, ReceivedAt: day, Results: []lab.Result{res}, EnteredBy: "labtech", EnteredByName: "Lab Tech", EnteredAt: day,
+			ChargeAt: day, ReceivedAt: day, Results: results, EnteredBy: "labtech", EnteredByName: "Lab Tech", EnteredAt: day,
 			VerifiedBy: "pathologist", VerifiedByName: "Dr. Pathologist", VerifiedAt: day, ReleasedAt: day, ReleasedBy: "pathologist",
 			History: []opd.Event{{At: day, By: "pathologist", From: lab.StatusResulted, To: lab.StatusVerified}}}
 		batch = append(batch, o)
-		if len(buckets[p.ID]) < 400 {
-			buckets[p.ID] = append(buckets[p.ID], lab.PatientResult{OrderID: o.ID, Code: res.Code, Name: res.Name, Value: res.Value,
-				Num: res.Num, Unit: res.Unit, Range: res.Range, Flag: res.Flag, Status: lab.StatusVerified, At: day, Released: day})
+		for _, res := range results {
+			if len(buckets[p.ID]) < 400 {
+				buckets[p.ID] = append(buckets[p.ID], lab.PatientResult{OrderID: o.ID, Code: res.Code, Name: res.Name, Panel: o.TestName,
+					Value: res.Value, Num: res.Num, Unit: res.Unit, Range: res.Range, Status: lab.StatusVerified, At: day, Released: day})
+			}
 		}
-		if len(batch) == cap(batch) || i == n-1 {
+		if len(batch) == cap(batch) || i == orders-1 {
 			if _, err := b.db.W.Collection(store.CollLabOrders).InsertMany(ctx, batch); err != nil {
 				return err
 			}
 			batch = batch[:0]
-			fmt.Fprintf(os.Stderr, "\rstored %d of %d past results", i+1, n)
+			fmt.Fprintf(os.Stderr, "\rstored %d of %d past results", (i+1)*len(components), n)
 		}
 	}
 	fmt.Fprintln(os.Stderr)
 	docs := make([]any, 0, len(buckets))
 	for id, items := range buckets {
-		docs = append(docs, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: 1}, {Key: "items", Value: items}})
+		docs = append(docs, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: int64(1)}, {Key: "items", Value: items}})
 	}
 	if len(docs) == 0 {
 		return nil

@@ -34,6 +34,7 @@ func (s *Store) followUps(ctx context.Context, o Order) error {
 			}
 		}
 	}
+	defer s.forgetWorklist()
 	var err error
 	switch o.Status {
 	case StatusVerified, StatusCancelled:

@@ -200,6 +200,7 @@ type Store struct {
 	log                          *slog.Logger
 	orders, samples, byPat, alts store.Coll
 	lists                        *worklist.Lists
+	wl                           worklistCache
 }
 
 // New returns the lab store.
@@ -245,6 +246,3 @@ func byID[T any](ctx context.Context, c store.Coll, id, what string) (T, error) 
 	}
 	return v, nil
 }
-
-// Lists gives read access to the worklists the lab keeps current (the lab worklist).
-func (s *Store) Lists() *worklist.Lists { return s.lists }
