@@ -231,3 +231,33 @@ func TestLabHostileInputIsRefusedAndChangesNothing(t *testing.T) {
 	assert.Equal(t, "99", o.Results[0].Value)
 	assert.Equal(t, lab.StatusResulted, o.Status)
 }
+
+func TestPathologistEditsReferenceRangesAndBadLinesAreRefused(t *testing.T) {
+	e := newEnv(t)
+	path := e.demo("pathologist")
+	status, body, _ := path.get("/lab/catalogue/GLU-F")
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, "any 18-130: 70-100")
+	version := labVersionRE.FindStringSubmatch(body)[1]
+	form := url.Values{"version": {version}, "name": {"Glucose, fasting"}, "tat": {"2"}, "unit": {"mg/dL"},
+		"ranges": {"any 18-130: 70-100\nchildren: 60-100"}, "critical_low": {"50"}, "critical_high": {"400"}}
+	status, body, _ = path.post("/lab/catalogue/GLU-F", form)
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.Contains(t, body, `data-error="ranges"`)
+	assert.Contains(t, body, "children: 60-100", "the entry is kept")
+
+	form.Set("ranges", "any 18-130: 70-100\nany 1-18: 60-100")
+	form.Set("critical_high", "450")
+	status, _, _ = path.post("/lab/catalogue/GLU-F", form)
+	require.Equal(t, http.StatusSeeOther, status)
+	t2, err := e.app.Catalog.LabTest(context.Background(), "GLU-F")
+	require.NoError(t, err)
+	require.Len(t, t2.Ranges, 2)
+	assert.Equal(t, 1, t2.Ranges[1].AgeFrom)
+	assert.Equal(t, 450.0, *t2.CriticalHigh)
+	assert.Equal(t, lab.FlagHigh, lab.Flag(t2, "F", 10, 101))
+
+	status, body, _ = path.post("/lab/catalogue/GLU-F", form) // the version read before the save
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.Contains(t, body, "changed by someone else")
+}
