@@ -42,6 +42,7 @@ help:
 	@echo "make fuzz             run every fuzz target for FUZZTIME each (default 5s); corpora live in testdata/fuzz"
 	@echo "make index-audit      list every query shape the store and handler tests send, and whether an index serves it"
 	@echo "make bench-ward       ward board of a 40-bed ward (36 patients) with a year of past admissions"
+	@echo "make bench-lab        lab worklist, order and results pages with 200 open orders and 200,000 past results"
 
 run:
 	$(GO) run ./cmd/web serve
@@ -160,3 +161,6 @@ fuzz:
 bench-ward:
 	@mkdir -p bench-results
 	$(GO) run ./cmd/bench -suite ward -requests $(BENCH_REQUESTS) -json bench-results/ward.json
+bench-lab:
+	@mkdir -p bench-results
+	$(GO) run ./cmd/bench -suite lab -requests $(BENCH_REQUESTS) -json bench-results/lab.json

@@ -20,6 +20,7 @@ import (
 	"hms/store/catalog"
 	"hms/store/identity"
 	"hms/store/ipd"
+	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
 )
@@ -51,6 +52,7 @@ type Deps struct {
 	Charges  *billing.Charges
 	OPD      *opd.Store
 	IPD      *ipd.Store // the wards: admissions, beds, orders, MAR, nursing chart
+	Lab      *lab.Store // the laboratory: samples, results, verification, critical alerts
 	Audit    Auditor    // the audit trail; every PHI read and change is recorded
 	Static   fs.FS
 	Log      *slog.Logger

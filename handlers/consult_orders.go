@@ -95,7 +95,10 @@ func (a *App) consultOrderCancel(c *fiber.Ctx) error {
 	}
 	errs := fieldErrors(a.validate.Struct(in))
 	if len(errs) == 0 {
-		_, err = a.OPD.CancelOrder(c.UserContext(), v.ID, line, in.Reason, currentUser(c).Username)
+		err = a.cancelLabOrder(c, v, line, in.Reason)
+		if err == nil {
+			_, err = a.OPD.CancelOrder(c.UserContext(), v.ID, line, in.Reason, currentUser(c).Username)
+		}
 		switch {
 		case err == nil, errors.Is(err, opd.ErrAlreadyDone):
 			a.setFlash(c, "ok", "Order cancelled.")

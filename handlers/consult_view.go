@@ -67,6 +67,9 @@ func (a *App) renderConsult(c *fiber.Ctx, v opd.Visit, form string, vals, errs m
 	for _, o := range v.Orders {
 		vm.Orders = append(vm.Orders, consultOrder(o))
 	}
+	if vm.Lab, err = a.labChartVM(c, p.ID); err != nil {
+		return err
+	}
 	if vm.Editable {
 		if err := a.consultChoices(c, &vm); err != nil {
 			return err

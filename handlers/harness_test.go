@@ -23,6 +23,7 @@ import (
 	"hms/store/catalog"
 	"hms/store/identity"
 	"hms/store/ipd"
+	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/secret"
@@ -79,11 +80,14 @@ func newEnv(t *testing.T, opts ...option) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	opdStore := opd.New(db, catalog.New(db), opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit})
+	cat := catalog.New(db)
+	opdStore := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit})
 	deps := handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
-		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats, Accounts: billing.NewAccounts(db),
+		Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
 		Charges: billing.NewCharges(db), OPD: opdStore,
-		IPD: ipd.New(db, catalog.New(db), ipd.Options{Location: cfg.Location, Patients: pats, OPD: opdStore}), Audit: audit.New(db, quiet), Static: static.FS,
+		IPD:   ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: opdStore}),
+		Lab:   lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore}),
+		Audit: audit.New(db, quiet), Static: static.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	app, err := handlers.NewApp(cfg, deps)
 	require.NoError(t, err)

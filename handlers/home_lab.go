@@ -36,10 +36,14 @@ func (a *App) labHome(c *fiber.Ctx) error {
 		names[t.Code] = t.Name
 	}
 	var vm views.LabVM
+	canEdit := can(currentUser(c).Roles, PermLabCatalog)
 	for _, t := range tests {
 		row := views.LabTestRow{Code: t.Code, LOINC: orDash(t.LOINC), Name: t.Name, Unit: orDash(t.Unit),
 			Specimen: t.Specimen + " · " + t.Container, Ranges: formatRanges(t.Ranges),
 			Critical: formatCritical(t.CriticalLow, t.CriticalHigh), TAT: strconv.Itoa(t.TATHours), Price: "—"}
+		if canEdit {
+			row.Href = "/lab/catalogue/" + t.Code
+		}
 		if p, ok := prices[t.ServiceCode]; ok {
 			row.Price = p
 		}

@@ -54,7 +54,7 @@ func TestEveryRoleHomeShowsRealData(t *testing.T) {
 		handlers.RoleFrontDesk:     {"/patients", "₹100.00"},            // registration fee from the price list
 		handlers.RoleAdmissionDesk: {"/admissions", "Medical Ward"},     // wards of the demo hospital
 		handlers.RoleDoctor:        {"/opd", "Today's OPD queue"},       // the doctor's queue
-		handlers.RoleLabTech:       {"/lab", "Haemoglobin"},             // lab catalogue
+		handlers.RoleLabTech:       {"/lab", "Lab worklist"},            // open lab orders
 		handlers.RolePharmacist:    {"/pharmacy", "Paracetamol"},        // formulary
 		handlers.RoleBillingClerk:  {"/billing", "REG"},                 // price list
 		handlers.RoleCompliance:    {"/compliance", "Test Compliance"},  // the viewer's own session

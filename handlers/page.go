@@ -25,6 +25,7 @@ var navigation = []navEntry{
 	{"OPD queues", "/opd/queues", PermQueueView},
 	{"Wards", "/ward", PermWard},
 	{"Lab", "/lab", PermLab},
+	{"Critical results", "/results/alerts", PermResultsView},
 	{"Pharmacy", "/pharmacy", PermPharmacy},
 	{"Billing", "/billing", PermBilling},
 	{"Price list", "/prices", PermPricesView},

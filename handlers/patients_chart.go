@@ -92,6 +92,10 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 				Department: v.Department, Complaint: v.Complaint, State: opd.StateLabels[v.State], StateColour: queueStateColours[v.State],
 				CheckedIn: views.DateTime(v.CheckedInAt, a.cfg.Location)})
 		}
+	case "orders":
+		if vm.Lab, err = a.labChartVM(c, p.ID); err != nil {
+			return err
+		}
 	case "bills":
 		vm.Account = a.accountVM(a.Accounts.ByPatient(c.UserContext(), p.ID))
 	case "history":

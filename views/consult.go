@@ -94,6 +94,7 @@ type ConsultVM struct {
 	Diagnoses                []ConsultDiagnosis
 	Prescriptions            []ConsultRx
 	Orders                   []ConsultOrder
+	Lab                      LabChartVM // the patient's lab results and the doctor's critical alerts
 	RxWarnings               []ConsultRxWarning
 	FollowUp, FollowUpNote   string
 	CompletedBy, CompletedAt string

@@ -67,6 +67,7 @@ type ChartVM struct {
 	PayerPlans []components.Option
 	Access     AccessLogVM // the "Access log" tab (views/audit.go)
 	Visits     []VisitRow
+	Lab        LabChartVM // the "Orders & results" tab: lab results and trends
 }
 
 // ChartPermissions says which actions the user may take on the chart.

@@ -5,6 +5,7 @@
 //	bench -suite search -sizes 2000,20000   patient search (make bench-search)
 //	bench -suite opd                        OPD queue and consult pages (make bench-opd)
 //	bench -suite ward                       the ward board of a 40-bed ward (make bench-ward)
+//	bench -suite lab                        lab worklist, order and results pages (make bench-lab)
 package main
 
 import (
@@ -21,6 +22,8 @@ func main() {
 	past := flag.Int("past-visits", 100000, "opd: completed visits of earlier days in the database")
 	today := flag.Int("today-visits", 300, "opd: visits checked in today")
 	pastAdm := flag.Int("past-admissions", 3650, "ward: discharged admissions of the past year in the database")
+	pastResults := flag.Int("past-results", 200000, "lab: verified results of earlier orders in the database")
+	openOrders := flag.Int("open-orders", 200, "lab: open orders on the worklist")
 	out := flag.String("json", "", "also write the results to this JSON file")
 	flag.Parse()
 	var (
@@ -34,6 +37,8 @@ func main() {
 		rows, err = opdSuite(*past, *today, *requests)
 	case "ward":
 		rows, err = wardSuite(*pastAdm, *requests)
+	case "lab":
+		rows, err = labSuite(*pastResults, *openOrders, *requests)
 	default:
 		err = fmt.Errorf("unknown suite %q", *suite)
 	}

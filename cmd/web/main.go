@@ -23,6 +23,7 @@ import (
 	"hms/store/consistency"
 	"hms/store/identity"
 	"hms/store/ipd"
+	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/secret"
@@ -188,6 +189,12 @@ func serve(cfg config, log *slog.Logger) error {
 			log.Info("IPD: completed interrupted writes", "count", fixed)
 		}
 		go sweepBedDays(context.Background(), ipdStore, log)
+		labStore := lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore, Logger: log})
+		if fixed, err := labStore.Repair(ctx); err != nil {
+			return fmt.Errorf("lab repair: %w", err)
+		} else if fixed > 0 {
+			log.Info("lab: completed interrupted writes", "count", fixed)
+		}
 		if n, err := identity.NewSessions(db).Purge(ctx, 30*24*time.Hour); err == nil && n > 0 {
 			log.Info("purged old sessions", "count", n)
 		}
@@ -197,12 +204,13 @@ func serve(cfg config, log *slog.Logger) error {
 			Metrics:        mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
-				Charges: billing.NewCharges(db), OPD: opdStore, IPD: ipdStore, Audit: trail, Static: static.FS, Log: log})
+				Charges: billing.NewCharges(db), OPD: opdStore, IPD: ipdStore, Lab: labStore, Audit: trail, Static: static.FS, Log: log})
 		if err != nil {
 			return err
 		}
 		sigCtx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 		defer stop()
+		go escalateCriticalResults(sigCtx, labStore, log)
 		errCh := make(chan error, 1)
 		go func() { errCh <- listen(app.Fiber(), cfg) }()
 		if cfg.tls() && cfg.RedirectAddr != "" {

@@ -29,6 +29,7 @@ func NewStamp(who string) Stamp {
 
 // Catalog gives access to every reference collection.
 type Catalog struct {
+	db                                                        *store.DB // guarded catalogue edits
 	departments, wards, beds, prices, drugs, labTests, payers store.Coll
 	drugList                                                  listCache[Drug]
 	labList                                                   listCache[LabTest]
@@ -36,7 +37,7 @@ type Catalog struct {
 
 // New returns the catalogue over db.
 func New(db *store.DB) *Catalog {
-	return &Catalog{
+	return &Catalog{db: db,
 		departments: db.Coll(store.CollDepartments), wards: db.Coll(store.CollWards),
 		beds: db.Coll(store.CollBeds), prices: db.Coll(store.CollPrices),
 		drugs: db.Coll(store.CollDrugs), labTests: db.Coll(store.CollLabTests),

@@ -17,6 +17,9 @@ const (
 	urineBox = "Sterile urine container"
 )
 
+// dipstick are the answers of a urine dipstick test.
+var dipstick = []string{"Nil", "Trace", "1+", "2+", "3+", "4+"}
+
 // adult is a reference range for adults of either sex; male and female are sex-specific.
 func adult(lo, hi float64) catalog.RefRange {
 	return catalog.RefRange{AgeFrom: 18, AgeTo: 130, Low: lo, High: hi}
@@ -119,8 +122,8 @@ var demoLabTests = []catalog.LabTest{
 	urine(catalog.LabTest{Code: "U-PH", LOINC: "5803-2", Name: "Urine pH", TATHours: 4, Ranges: []catalog.RefRange{adult(4.5, 8)}}),
 	urine(catalog.LabTest{Code: "U-SG", LOINC: "5811-5", Name: "Urine specific gravity", TATHours: 4,
 		Ranges: []catalog.RefRange{adult(1.005, 1.03)}}),
-	urine(catalog.LabTest{Code: "U-PROT", LOINC: "20454-5", Name: "Urine protein", TATHours: 4}),
-	urine(catalog.LabTest{Code: "U-SUG", LOINC: "25428-4", Name: "Urine sugar", TATHours: 4}),
+	urine(catalog.LabTest{Code: "U-PROT", LOINC: "20454-5", Name: "Urine protein", TATHours: 4, Codes: dipstick}),
+	urine(catalog.LabTest{Code: "U-SUG", LOINC: "25428-4", Name: "Urine sugar", TATHours: 4, Codes: dipstick}),
 	urine(catalog.LabTest{Code: "U-PUS", LOINC: "5821-4", Name: "Pus cells", Unit: "/hpf", TATHours: 4,
 		Ranges: []catalog.RefRange{adult(0, 5)}}),
 
