@@ -20,6 +20,7 @@ import (
 	"hms/store/identity"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/pharmacy"
 )
 
 // Config holds the web tier's settings.
@@ -44,7 +45,8 @@ type Deps struct {
 	Accounts *billing.Accounts
 	Charges  *billing.Charges
 	OPD      *opd.Store
-	Audit    Auditor // the audit trail; every PHI read and change is recorded
+	Pharmacy *pharmacy.Store // stock, dispensing and the pharmacy queue
+	Audit    Auditor         // the audit trail; every PHI read and change is recorded
 	Static   fs.FS
 	Log      *slog.Logger
 }

@@ -24,6 +24,7 @@ import (
 	"hms/store/identity"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/pharmacy"
 	"hms/store/secret"
 	"hms/store/seed"
 	"hms/store/storetest"
@@ -78,10 +79,11 @@ func newEnv(t *testing.T, opts ...option) *env {
 	for _, o := range opts {
 		o(&cfg)
 	}
+	opdStore := opd.New(db, catalog.New(db), opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit})
 	deps := handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
 		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats, Accounts: billing.NewAccounts(db),
-		Charges: billing.NewCharges(db), OPD: opd.New(db, catalog.New(db), opd.Options{Location: cfg.Location, Patients: pats,
-			OnVisitComplete: pats.SetLastVisit}), Audit: audit.New(db, quiet), Static: static.FS,
+		Charges: billing.NewCharges(db), OPD: opdStore,
+		Pharmacy: pharmacy.New(db, catalog.New(db), pharmacy.Options{Location: cfg.Location, Visits: opdStore}), Audit: audit.New(db, quiet), Static: static.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	app, err := handlers.NewApp(cfg, deps)
 	require.NoError(t, err)

@@ -56,6 +56,24 @@ func (s *Store) Orders(ctx context.Context, itemID string) (worklist.Item, []Ord
 	return it, orders, err
 }
 
+// OrdersAnyState is Orders for an item that may have left the list: an OPD prescription
+// fully dispensed or closed is rebuilt from its visit (for its lines, labels and returns).
+// It reports whether the item is still on the list.
+func (s *Store) OrdersAnyState(ctx context.Context, itemID string) (worklist.Item, []Order, bool, error) {
+	it, orders, err := s.Orders(ctx, itemID)
+	if err == nil || !isNotFound(err) || !strings.HasPrefix(itemID, "rx:") || s.visits == nil {
+		return it, orders, err == nil, err
+	}
+	v, err := s.visits.Visit(ctx, strings.TrimPrefix(itemID, "rx:"))
+	if err != nil {
+		return it, nil, false, err
+	}
+	it = worklist.Item{ID: itemID, Kind: worklist.KindOPDRx, Ref: v.ID, PatientID: v.PatientID, MRN: v.MRN, Name: v.Name,
+		Where: "OPD · " + v.Department, Status: "done"}
+	orders, err = s.ordersOf(ctx, it)
+	return it, orders, false, err
+}
+
 func (s *Store) ordersOf(ctx context.Context, it worklist.Item) ([]Order, error) {
 	now := s.now().UTC()
 	switch it.Kind {

@@ -57,16 +57,16 @@ type Options struct {
 
 // Store reads and writes every pharmacy collection.
 type Store struct {
-	db                                      *store.DB
-	cat                                     *catalog.Catalog
-	visits                                  VisitReader
-	charges                                 ChargeBook
-	lists                                   *worklist.Lists
-	loc                                     *time.Location
-	now                                     func() time.Time
-	log                                     *slog.Logger
-	batches, ledger, stock, grns, supplies  store.Coll
-	lines, meds                             store.Coll
+	db                                     *store.DB
+	cat                                    *catalog.Catalog
+	visits                                 VisitReader
+	charges                                ChargeBook
+	lists                                  *worklist.Lists
+	loc                                    *time.Location
+	now                                    func() time.Time
+	log                                    *slog.Logger
+	batches, ledger, stock, grns, supplies store.Coll
+	lines, meds                            store.Coll
 }
 
 // New returns the pharmacy store over db.

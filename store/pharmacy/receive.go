@@ -51,13 +51,27 @@ func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.N, e.Er
 func (e *LineError) Unwrap() error { return e.Err }
 
 // GRN returns one goods received note.
-func (s *Store) GRN(ctx context.Context, id string) (GRN, error) { return byID[GRN](ctx, s.grns, id, "GRN") }
+func (s *Store) GRN(ctx context.Context, id string) (GRN, error) {
+	return byID[GRN](ctx, s.grns, id, "GRN")
+}
 
 // Receive checks every line of a goods received note and, only if all are acceptable,
 // stores it and adds each batch to stock with a receipt in its ledger. It refuses a
 // batch already expired or expiring today, a batch number already used for another drug
 // (or for the same drug with another expiry), and quantities below 1.
 func (s *Store) Receive(ctx context.Context, g GRN, by string) (GRN, error) {
+	return s.receive(ctx, g, false, by)
+}
+
+// OpeningStock records the stock found on the shelves when the system goes live (or a
+// demo starts), as a GRN marked "opening balance". Unlike Receive it takes batches
+// already expired — they are on the shelf and must show on the alerts page, blocked.
+func (s *Store) OpeningStock(ctx context.Context, g GRN, by string) (GRN, error) {
+	g.Invoice = "opening balance"
+	return s.receive(ctx, g, true, by)
+}
+
+func (s *Store) receive(ctx context.Context, g GRN, opening bool, by string) (GRN, error) {
 	var err error
 	if g.Supplier, err = cleanText("supplier", g.Supplier, 120, true); err != nil {
 		return g, err
@@ -72,7 +86,7 @@ func (s *Store) Receive(ctx context.Context, g GRN, by string) (GRN, error) {
 	for i := range g.Lines {
 		l := &g.Lines[i]
 		l.N = i + 1
-		if err := s.checkLine(ctx, l); err != nil {
+		if err := s.checkLine(ctx, l, opening); err != nil {
 			return g, &LineError{N: l.N, Err: err}
 		}
 		if j, dup := seen[BatchKey(l.BatchNo)]; dup {
@@ -93,7 +107,7 @@ func (s *Store) Receive(ctx context.Context, g GRN, by string) (GRN, error) {
 }
 
 // checkLine validates one line against the formulary and the batches already stored.
-func (s *Store) checkLine(ctx context.Context, l *GRNLine) error {
+func (s *Store) checkLine(ctx context.Context, l *GRNLine, opening bool) error {
 	drug, err := s.cat.Drug(ctx, l.DrugCode)
 	if err != nil {
 		return fmt.Errorf("%w: choose a drug from the formulary", store.ErrInvalid)
@@ -108,7 +122,7 @@ func (s *Store) checkLine(ctx context.Context, l *GRNLine) error {
 	switch {
 	case err != nil:
 		return fmt.Errorf("%w: the expiry date must be a date (YYYY-MM-DD)", store.ErrInvalid)
-	case exp.Format(DateLayout) <= s.Today():
+	case exp.Format(DateLayout) <= s.Today() && !opening:
 		return fmt.Errorf("%w: batch %s expired on %s; expired stock is not received", store.ErrInvalid, l.BatchNo, l.Expiry)
 	case l.Qty < 1 || l.Qty > 1_000_000:
 		return fmt.Errorf("%w: the quantity is a whole number of %ss from 1 to 1,000,000", store.ErrInvalid, drug.Unit)

@@ -33,8 +33,9 @@ type Supply struct {
 	DrugCode  string       `bson:"drug_code"`
 	From      time.Time    `bson:"from,omitempty"` // ward orders: the first supply
 	Dispensed int64        `bson:"dispensed"`      // net of returns
-	Lines     []SupplyLine `bson:"lines"`
-	Returns   []string     `bson:"returns"` // return keys already taken off Dispensed (the newest)
+	Lines     []SupplyLine `bson:"lines"`          // reservations in flight
+	Done      []string     `bson:"done"`           // dispense lines settled, oldest first
+	Returns   []string     `bson:"returns"`        // return keys already taken off Dispensed (the newest)
 }
 
 func (s *Store) supply(ctx context.Context, id string) (Supply, error) {
@@ -89,9 +90,29 @@ func (s *Store) settle(ctx context.Context, ref, lineID string) error {
 			return errNoChange
 		}
 		sup.Lines = slices.Delete(sup.Lines, i, i+1)
+		sup.Done = append(sup.Done, lineID)
 		return nil
 	})
 	return err
+}
+
+// DispensedLines returns the lines dispensed against the orders, oldest first (each read by _id).
+func (s *Store) DispensedLines(ctx context.Context, orders []Order) ([]Line, error) {
+	var out []Line
+	for _, o := range orders {
+		sup, err := s.supply(ctx, o.Ref)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range sup.Done {
+			l, err := s.Line(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
 
 // unsupply takes a return off the order's count once (key: the return's movement id).
