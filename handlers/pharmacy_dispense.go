@@ -17,13 +17,17 @@ import (
 // itemIDRE is what a pharmacy worklist item id looks like (rx:<visit>, med:<order>).
 var itemIDRE = regexp.MustCompile(`^(rx|med):[A-Za-z0-9_.-]{1,40}$`)
 
-// dispenseForm is one order's dispense form.
+// dispenseForm is one order's dispense form. Each order's fields carry its number on the
+// page (batch_2 …) so that every input has its own id and label.
 type dispenseForm struct {
 	Order string `form:"order"`
-	Batch string `form:"batch"`
-	Qty   string `form:"qty"`
-	Brand string `form:"brand"`
+	N     string `form:"n"`
+	Batch string `form:"-"`
+	Qty   string `form:"-"`
+	Brand string `form:"-"`
 }
+
+var formIndexRE = regexp.MustCompile(`^[0-9]{1,3}$`)
 
 // dispensePage shows one prescription or ward order to dispense, with the checks.
 func (a *App) dispensePage(c *fiber.Ctx) error {
@@ -65,6 +69,10 @@ func (a *App) dispense(c *fiber.Ctx) error {
 	if err := parseForm(c, &f); err != nil {
 		return err
 	}
+	if !formIndexRE.MatchString(f.N) {
+		return fiber.ErrBadRequest
+	}
+	f.Batch, f.Qty, f.Brand = c.FormValue("batch_"+f.N), c.FormValue("qty_"+f.N), c.FormValue("brand_"+f.N)
 	st := &formState{form: f, errs: map[string]string{}, status: fiber.StatusUnprocessableEntity}
 	qty, ok := wholeUnits(f.Qty)
 	if !ok {

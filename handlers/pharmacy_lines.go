@@ -83,13 +83,11 @@ func (a *App) lineReturn(c *fiber.Ctx) error {
 	if !lineIDRE.MatchString(id) {
 		return fiber.ErrNotFound
 	}
-	var f struct {
-		Qty    string `form:"qty"`
-		Reason string `form:"reason"`
-	}
+	var f struct{} // the fields are named after the line: return_qty_<line>
 	if err := parseForm(c, &f); err != nil {
 		return err
 	}
+	qtyText, reason := c.FormValue("return_qty_"+id), c.FormValue("return_reason_"+id)
 	l, err := a.Pharmacy.Line(c.UserContext(), id)
 	if errors.Is(err, store.ErrNotFound) {
 		return fiber.ErrNotFound
@@ -100,11 +98,11 @@ func (a *App) lineReturn(c *fiber.Ctx) error {
 	refuse := func(msg string) error {
 		return a.renderDispense(c, l.ItemID, &formState{returnLine: l.ID, returnErr: msg}, "", fiber.StatusUnprocessableEntity)
 	}
-	qty, ok := wholeUnits(f.Qty)
+	qty, ok := wholeUnits(qtyText)
 	if !ok {
 		return refuse("Enter the number of unopened units returned: a whole number, 1 or more.")
 	}
-	after, err := a.Pharmacy.ReturnLine(c.UserContext(), l.ID, qty, f.Reason, currentUser(c).Username)
+	after, err := a.Pharmacy.ReturnLine(c.UserContext(), l.ID, qty, reason, currentUser(c).Username)
 	switch {
 	case errors.Is(err, store.ErrInvalid):
 		return refuse(storeMessage(err) + ".")

@@ -59,9 +59,9 @@ func pharmacyStock(ctx context.Context, db *store.DB, cat *catalog.Catalog) (int
 	for i, d := range drugs {
 		price := unitPrice(d)
 		qty := int64(max(d.ReorderLevel, 10)) * 2
-		first := pharmacy.GRNLine{DrugCode: d.Code, BatchNo: fmt.Sprintf("%s-A%02d", d.Code, i%97), Expiry: date(120 + i%5*30),
+		first := pharmacy.GRNLine{DrugCode: d.Code, BatchNo: d.Code + "-A1", Expiry: date(120 + i%5*30),
 			Qty: qty / 2, Cost: price * 7 / 10, Price: price}
-		second := pharmacy.GRNLine{DrugCode: d.Code, BatchNo: fmt.Sprintf("%s-B%02d", d.Code, i%97), Expiry: date(400 + i%7*30),
+		second := pharmacy.GRNLine{DrugCode: d.Code, BatchNo: d.Code + "-B1", Expiry: date(400 + i%7*30),
 			Qty: qty, Cost: price * 7 / 10, Price: price}
 		if len(d.Brands) > 0 {
 			first.Brand, second.Brand = d.Brands[0], d.Brands[len(d.Brands)-1]
