@@ -97,7 +97,7 @@ func TestPharmacyFromPrescriptionToRestock(t *testing.T) {
 	require.NoError(t, line.GetByRole("link", playwright.LocatorGetByRoleOptions{Name: "Label"}).Click())
 	label := pharmacist.GetByTestId("label")
 	require.NoError(t, expectVisible(label.GetByText("Mohammed Iqbal")))
-	require.NoError(t, expectVisible(label.Locator(`svg[aria-label="Barcode ` + lineID + `"]`)))
+	require.NoError(t, expectVisible(label.Locator(`svg[aria-label="Barcode `+lineID+`"]`)))
 	screenshot(t, pharmacist, "pharmacy-label")
 
 	// Back on the queue the prescription is partly dispensed.

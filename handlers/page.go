@@ -26,6 +26,7 @@ var navigation = []navEntry{
 	{"Wards", "/ward", PermWard},
 	{"Lab", "/lab", PermLab},
 	{"Pharmacy", "/pharmacy", PermPharmacy},
+	{"Drug master", "/pharmacy/drugs", PermFormulary},
 	{"Billing", "/billing", PermBilling},
 	{"Price list", "/prices", PermPricesView},
 	{"Compliance", "/compliance", PermCompliance},

@@ -13,7 +13,7 @@ import (
 // pharmacyNavFor is the pharmacy's link bar as the user's permissions allow.
 func (a *App) pharmacyNavFor(c *fiber.Ctx, active string) views.PharmacyNav {
 	roles := currentUser(c).Roles
-	return views.PharmacyNav{Active: active, CanDispense: can(roles, PermDispense), CanStock: can(roles, PermStock),
+	return views.PharmacyNav{Active: active, CanView: can(roles, PermPharmacy), CanDispense: can(roles, PermDispense), CanStock: can(roles, PermStock),
 		CanFormulary: can(roles, PermFormulary)}
 }
 

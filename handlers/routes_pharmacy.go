@@ -18,4 +18,11 @@ func (a *App) registerPharmacy(r *router) {
 	r.get("/pharmacy/grn/:id", PermStock, a.grnPage)
 	r.get("/pharmacy/alerts", PermPharmacy, a.pharmacyAlerts)
 	r.post("/pharmacy/ledger/check", PermStock, a.ledgerCheck)
+	r.get("/pharmacy/drugs", PermFormulary, a.pharmacyHome) // the formulary for its editors (administrators)
+	r.get("/pharmacy/interactions", PermPharmacy, a.interactionsPage)
+	r.get("/pharmacy/drugs/interactions", PermFormulary, a.interactionsPage)
+	r.post("/pharmacy/interactions", PermFormulary, a.interactionSave)
+	r.post("/pharmacy/interactions/delete", PermFormulary, a.interactionDelete)
+	r.get("/pharmacy/drugs/:code/edit", PermFormulary, a.drugEditPage)
+	r.post("/pharmacy/drugs/:code", PermFormulary, a.drugSave)
 }

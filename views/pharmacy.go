@@ -5,8 +5,8 @@ import "hms/views/components"
 // PharmacyNav is the pharmacy's own links, shown above each of its pages.
 type PharmacyNav struct {
 	Active                 string // queue, stock, grn, alerts, formulary, interactions
-	CanDispense, CanStock  bool
-	CanFormulary           bool
+	CanView, CanDispense   bool // CanView: the pharmacy's own pages (an administrator edits the drug master only)
+	CanStock, CanFormulary bool
 	LowCount, ExpiredCount int // shown on the Alerts link when known
 }
 
@@ -160,4 +160,48 @@ type AlertsVM struct {
 	Checked, CheckedBatches string
 	CanCheck                bool
 	CSRF                    string
+}
+
+// InteractionRow is one known interaction.
+type InteractionRow struct {
+	ID, A, B, Severity, SeverityColour, Note, Updated string
+}
+
+// InteractionsVM is the interaction list and, for the formulary editor, its form.
+type InteractionsVM struct {
+	Nav       PharmacyNav
+	CSRF      string
+	Rows      []InteractionRow
+	CanEdit   bool
+	Generics  []components.Option
+	A, B      string
+	Severity  string
+	Note      string
+	Errors    map[string]string
+	FormError string
+}
+
+// DrugFormVM is the edit form of one formulary entry.
+type DrugFormVM struct {
+	Nav       PharmacyNav
+	CSRF      string
+	Code      string
+	Fields    []components.Field
+	FormError string
+}
+
+// FormularyURL is the formulary page the user may open.
+func (n PharmacyNav) FormularyURL() string {
+	if n.CanView {
+		return "/pharmacy/formulary"
+	}
+	return "/pharmacy/drugs"
+}
+
+// InteractionsURL is the interactions page the user may open.
+func (n PharmacyNav) InteractionsURL() string {
+	if n.CanView {
+		return "/pharmacy/interactions"
+	}
+	return "/pharmacy/drugs/interactions"
 }
