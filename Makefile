@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd
+.PHONY: help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd bench-pharmacy
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -39,6 +39,7 @@ help:
 	@echo "make test             lint + test-unit + e2e"
 	@echo "make bench-search     patient search latency and DB commands at 2,000 and 20,000 patients"
 	@echo "make bench-opd        OPD queue and consult pages with 300 visits today and 100,000 past visits"
+	@echo "make bench-pharmacy   pharmacy pages with 2,000 drugs, 10,000 batches and 500,000 ledger entries"
 
 run:
 	$(GO) run ./cmd/web serve
@@ -131,3 +132,10 @@ bench-search:
 bench-opd:
 	@mkdir -p bench-results
 	$(GO) run ./cmd/bench -suite opd -requests $(BENCH_REQUESTS) -json bench-results/opd.json
+
+# The pharmacy pages (issue 7's measure): 2,000 drugs, 10,000 batches, 500,000 ledger
+# entries; results also go to bench-results/pharmacy.json.
+BENCH_PHARMACY_REQUESTS ?= 200
+bench-pharmacy:
+	@mkdir -p bench-results
+	$(GO) run ./cmd/bench -suite pharmacy -requests $(BENCH_PHARMACY_REQUESTS) -json bench-results/pharmacy.json

@@ -26,7 +26,8 @@ func (a *App) renderDispense(c *fiber.Ctx, itemID string, st *formState, closeEr
 		return fiber.ErrNotFound
 	}
 	ctx := c.UserContext()
-	it, orders, onList, err := a.Pharmacy.OrdersAnyState(ctx, itemID)
+	view, err := a.Pharmacy.ForDispensing(ctx, itemID)
+	it, orders, onList, others := view.Item, view.Orders, view.OnList, view.Others
 	if errors.Is(err, store.ErrNotFound) {
 		return fiber.ErrNotFound
 	}
@@ -58,14 +59,6 @@ func (a *App) renderDispense(c *fiber.Ctx, itemID string, st *formState, closeEr
 	}
 	// The checks run against the patient's other medications: the item's other orders,
 	// drugs dispensed whose course runs on, and the ward's active orders.
-	skip := map[string]bool{}
-	for _, o := range orders {
-		skip[o.OrderRef] = true
-	}
-	others, err := a.Pharmacy.ActiveMeds(ctx, p.ID, skip)
-	if err != nil {
-		return err
-	}
 	for _, m := range others {
 		vm.OtherMeds = append(vm.OtherMeds, m.Generic+" "+m.Strength+" ("+m.Source+")")
 	}

@@ -28,6 +28,7 @@ import (
 	"hms/store/identity"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/pharmacy"
 	"hms/store/secret"
 	"hms/store/seed"
 )
@@ -89,6 +90,7 @@ type bench struct {
 	box  *secret.Box
 	pats *patients.Store
 	opd  *opd.Store
+	ph   *pharmacy.Store
 	base string
 	app  *handlers.App
 	log  *slog.Logger
@@ -127,11 +129,12 @@ func (b *bench) serve() (time.Duration, error) {
 	load := time.Since(started)
 	cat := catalog.New(b.db)
 	b.opd = opd.New(b.db, cat, opd.Options{Location: time.UTC, Patients: b.pats, OnVisitComplete: b.pats.SetLastVisit, Logger: b.log})
+	b.ph = pharmacy.New(b.db, cat, pharmacy.Options{Location: time.UTC, Visits: b.opd, Logger: b.log})
 	var err error
 	b.app, err = handlers.NewApp(handlers.Config{SessionKey: []byte(strings.Repeat("s", 32))}, handlers.Deps{DB: b.db,
 		Users: identity.NewUsers(b.db), Sessions: identity.NewSessions(b.db), Auth: identity.NewAuthenticator(b.db),
 		Catalog: cat, Patients: b.pats, Accounts: billing.NewAccounts(b.db), Charges: billing.NewCharges(b.db), OPD: b.opd,
-		Audit: audit.New(b.db, b.log), Static: static.FS, Log: b.log})
+		Pharmacy: b.ph, Audit: audit.New(b.db, b.log), Static: static.FS, Log: b.log})
 	if err != nil {
 		return 0, err
 	}

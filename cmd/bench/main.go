@@ -4,6 +4,7 @@
 //
 //	bench -suite search -sizes 2000,20000   patient search (make bench-search)
 //	bench -suite opd                        OPD queue and consult pages (make bench-opd)
+//	bench -suite pharmacy                   dispense queue, dispense, batch and alerts pages (make bench-pharmacy)
 package main
 
 import (
@@ -14,11 +15,15 @@ import (
 )
 
 func main() {
-	suite := flag.String("suite", "search", "search or opd")
+	suite := flag.String("suite", "search", "search, opd or pharmacy")
 	sizes := flag.String("sizes", "2000,20000", "search: numbers of registered patients to measure with")
 	requests := flag.Int("requests", 300, "requests per page and concurrency level")
 	past := flag.Int("past-visits", 100000, "opd: completed visits of earlier days in the database")
 	today := flag.Int("today-visits", 300, "opd: visits checked in today")
+	drugs := flag.Int("drugs", 2000, "pharmacy: formulary entries")
+	batches := flag.Int("batches", 10000, "pharmacy: batches in stock")
+	entries := flag.Int("ledger", 500000, "pharmacy: ledger entries (at least)")
+	queue := flag.Int("queue", 80, "pharmacy: items on the dispense queue")
 	out := flag.String("json", "", "also write the results to this JSON file")
 	flag.Parse()
 	var (
@@ -30,6 +35,8 @@ func main() {
 		rows, err = searchSuite(*sizes, *requests)
 	case "opd":
 		rows, err = opdSuite(*past, *today, *requests)
+	case "pharmacy":
+		rows, err = pharmacySuite(*drugs, *batches, *entries, *queue, *requests)
 	default:
 		err = fmt.Errorf("unknown suite %q", *suite)
 	}

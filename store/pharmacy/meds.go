@@ -63,6 +63,15 @@ type OtherMed struct {
 // dispensed whose course has not ended and the ward's active medication orders on the
 // pharmacy list, leaving out the orders in skip.
 func (s *Store) ActiveMeds(ctx context.Context, patientID string, skip map[string]bool) ([]OtherMed, error) {
+	items, _, err := s.lists.Items(ctx, worklist.Pharmacy)
+	if err != nil {
+		return nil, err
+	}
+	return s.activeMeds(ctx, patientID, skip, items)
+}
+
+// activeMeds is ActiveMeds with the pharmacy list already read (it is the page's biggest read).
+func (s *Store) activeMeds(ctx context.Context, patientID string, skip map[string]bool, items []worklist.Item) ([]OtherMed, error) {
 	now := s.now()
 	var out []OtherMed
 	pm, err := byID[patientMeds](ctx, s.meds, patientID, "patient medications")
@@ -77,10 +86,6 @@ func (s *Store) ActiveMeds(ctx context.Context, patientID string, skip map[strin
 		seen[m.OrderRef] = true
 		out = append(out, OtherMed{Generic: m.Generic, Strength: m.Strength,
 			Source: "dispensed " + m.At.In(s.loc).Format("2 Jan")})
-	}
-	items, _, err := s.lists.Items(ctx, worklist.Pharmacy)
-	if err != nil {
-		return nil, err
 	}
 	for _, it := range items {
 		if it.PatientID != patientID || it.Med == nil || it.Med.Status != "active" || skip[it.Ref] || seen[it.Ref] {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +55,40 @@ func (s *Store) Orders(ctx context.Context, itemID string) (worklist.Item, []Ord
 	}
 	orders, err := s.ordersOf(ctx, it)
 	return it, orders, err
+}
+
+// Dispensing is what the dispense page shows of one item: the item, its orders, whether
+// it is still on the list, and the patient's other active medications.
+type Dispensing struct {
+	Item   worklist.Item
+	Orders []Order
+	OnList bool
+	Others []OtherMed
+}
+
+// ForDispensing reads an item (on the list or, for an OPD prescription, off it) with its
+// orders and the patient's other active medications, reading the pharmacy list once.
+func (s *Store) ForDispensing(ctx context.Context, itemID string) (Dispensing, error) {
+	var d Dispensing
+	items, _, err := s.lists.Items(ctx, worklist.Pharmacy)
+	if err != nil {
+		return d, err
+	}
+	if i := slices.IndexFunc(items, func(it worklist.Item) bool { return it.ID == itemID }); i >= 0 {
+		d.Item, d.OnList = items[i], true
+		d.Orders, err = s.ordersOf(ctx, d.Item)
+	} else {
+		d.Item, d.Orders, _, err = s.OrdersAnyState(ctx, itemID)
+	}
+	if err != nil {
+		return d, err
+	}
+	skip := map[string]bool{}
+	for _, o := range d.Orders {
+		skip[o.OrderRef] = true
+	}
+	d.Others, err = s.activeMeds(ctx, d.Item.PatientID, skip, items)
+	return d, err
 }
 
 // OrdersAnyState is Orders for an item that may have left the list: an OPD prescription
