@@ -109,7 +109,7 @@ func (a *App) dispenseOrderVM(c *fiber.Ctx, o pharmacy.Order, all []pharmacy.Ord
 		Dispensed: strconv.FormatInt(o.Dispensed, 10), Pending: strconv.FormatInt(o.Pending(), 10),
 		Done: o.Active && o.Pending() == 0, Stopped: !o.Active}
 	if o.Kind == worklist.KindIPDMed {
-		ov.Ordered += " (supplied so far may reach; " + strconv.Itoa(pharmacy.SupplyHours) + " h cycles)"
+		ov.Ordered += " (dose × frequency, " + strconv.Itoa(pharmacy.SupplyHours) + "-hour supplies to date)"
 	}
 	for _, ac := range opd.AllergyConflicts(p.Allergies.Items, drug) {
 		ov.Warnings = append(ov.Warnings, views.Warning{Severity: "allergy", Text: ac.String()})

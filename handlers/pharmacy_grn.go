@@ -43,7 +43,7 @@ func (a *App) renderGRNForm(c *fiber.Ctx, vm views.GRNFormVM, status int) error 
 		vm.Drugs = append(vm.Drugs, components.Option{Value: d.Code, Label: d.Generic + " " + d.Strength + " " + d.Form + " (" + d.Code + ")"})
 	}
 	c.Status(status)
-	return a.page(c, "Receive stock", views.PharmacyGRNForm(vm))
+	return a.widePage(c, "Receive stock", views.PharmacyGRNForm(vm)) // eight columns a row: the desk PC's width
 }
 
 // grnCreate checks every row and receives them all, or none.

@@ -5,7 +5,7 @@ import "hms/views/components"
 // PharmacyNav is the pharmacy's own links, shown above each of its pages.
 type PharmacyNav struct {
 	Active                 string // queue, stock, grn, alerts, formulary, interactions
-	CanView, CanDispense   bool // CanView: the pharmacy's own pages (an administrator edits the drug master only)
+	CanView, CanDispense   bool   // CanView: the pharmacy's own pages (an administrator edits the drug master only)
 	CanStock, CanFormulary bool
 	LowCount, ExpiredCount int // shown on the Alerts link when known
 }

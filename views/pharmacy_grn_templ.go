@@ -72,7 +72,7 @@ func PharmacyGRNForm(vm GRNFormVM) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		for _, l := range vm.Lines {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<fieldset class=\"card mb-3 grid gap-x-3 sm:grid-cols-4 lg:grid-cols-7\" data-testid=\"grn-line\"><legend class=\"px-1 text-sm font-semibold\">Row ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<fieldset class=\"card mb-3 grid gap-x-3 sm:grid-cols-4 lg:grid-cols-8\" data-testid=\"grn-line\"><legend class=\"px-1 text-sm font-semibold\">Row ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -117,7 +117,7 @@ func PharmacyGRNForm(vm GRNFormVM) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<div class=\"sm:col-span-2\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, "<div class=\"sm:col-span-2 lg:col-span-1\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
