@@ -43,6 +43,7 @@ help:
 	@echo "make index-audit      list every query shape the store and handler tests send, and whether an index serves it"
 	@echo "make bench-ward       ward board of a 40-bed ward (36 patients) with a year of past admissions"
 	@echo "make bench-lab        lab worklist, order and results pages with 200 open orders and 200,000 past results"
+	@echo "make bench-pharmacy   pharmacy pages with 2,000 drugs, 10,000 batches and 500,000 ledger entries"
 
 run:
 	$(GO) run ./cmd/web serve
@@ -164,3 +165,9 @@ bench-ward:
 bench-lab:
 	@mkdir -p bench-results
 	$(GO) run ./cmd/bench -suite lab -requests $(BENCH_REQUESTS) -json bench-results/lab.json
+# The pharmacy pages (issue 7's measure): 2,000 drugs, 10,000 batches, 500,000 ledger
+# entries; results also go to bench-results/pharmacy.json.
+BENCH_PHARMACY_REQUESTS ?= 200
+bench-pharmacy:
+	@mkdir -p bench-results
+	$(GO) run ./cmd/bench -suite pharmacy -requests $(BENCH_PHARMACY_REQUESTS) -json bench-results/pharmacy.json

@@ -23,6 +23,7 @@ import (
 	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/pharmacy"
 )
 
 // Config holds the web tier's settings.
@@ -51,9 +52,10 @@ type Deps struct {
 	Accounts *billing.Accounts
 	Charges  *billing.Charges
 	OPD      *opd.Store
-	IPD      *ipd.Store // the wards: admissions, beds, orders, MAR, nursing chart
-	Lab      *lab.Store // the laboratory: samples, results, verification, critical alerts
-	Audit    Auditor    // the audit trail; every PHI read and change is recorded
+	IPD      *ipd.Store      // the wards: admissions, beds, orders, MAR, nursing chart
+	Lab      *lab.Store      // the laboratory: samples, results, verification, critical alerts
+	Pharmacy *pharmacy.Store // stock, dispensing and the pharmacy queue
+	Audit    Auditor         // the audit trail; every PHI read and change is recorded
 	Static   fs.FS
 	Log      *slog.Logger
 }

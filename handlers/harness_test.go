@@ -26,6 +26,7 @@ import (
 	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/pharmacy"
 	"hms/store/secret"
 	"hms/store/seed"
 	"hms/store/storetest"
@@ -85,9 +86,10 @@ func newEnv(t *testing.T, opts ...option) *env {
 	deps := handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
 		Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
 		Charges: billing.NewCharges(db), OPD: opdStore,
-		IPD:   ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: opdStore}),
-		Lab:   lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore}),
-		Audit: audit.New(db, quiet), Static: static.FS,
+		IPD:      ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: opdStore}),
+		Lab:      lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore}),
+		Pharmacy: pharmacy.New(db, cat, pharmacy.Options{Location: cfg.Location, Visits: opdStore}),
+		Audit:    audit.New(db, quiet), Static: static.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	app, err := handlers.NewApp(cfg, deps)
 	require.NoError(t, err)

@@ -15,7 +15,7 @@ func (a *App) pharmacyHome(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	vm := views.FormularyVM{Drugs: make([]views.DrugRow, 0, len(drugs))}
+	vm := views.FormularyVM{Nav: a.pharmacyNavFor(c, "formulary"), Drugs: make([]views.DrugRow, 0, len(drugs))}
 	for _, d := range drugs {
 		vm.Drugs = append(vm.Drugs, views.DrugRow{Code: d.Code, Generic: d.Generic, Brands: strings.Join(d.Brands, ", "),
 			Strength: d.Strength, Form: d.Form, Route: d.Route, ATC: orDash(d.ATC),

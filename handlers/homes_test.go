@@ -55,7 +55,7 @@ func TestEveryRoleHomeShowsRealData(t *testing.T) {
 		handlers.RoleAdmissionDesk: {"/admissions", "Medical Ward"},     // wards of the demo hospital
 		handlers.RoleDoctor:        {"/opd", "Today's OPD queue"},       // the doctor's queue
 		handlers.RoleLabTech:       {"/lab", "Lab worklist"},            // open lab orders
-		handlers.RolePharmacist:    {"/pharmacy", "Paracetamol"},        // formulary
+		handlers.RolePharmacist:    {"/pharmacy", "Dispense queue"},     // the dispense queue (the formulary moved to /pharmacy/formulary)
 		handlers.RoleBillingClerk:  {"/billing", "REG"},                 // price list
 		handlers.RoleCompliance:    {"/compliance", "Test Compliance"},  // the viewer's own session
 		handlers.RoleDisplay:       {"/display", "Intensive Care Unit"}, // bed availability

@@ -27,6 +27,7 @@ var navigation = []navEntry{
 	{"Lab", "/lab", PermLab},
 	{"Critical results", "/results/alerts", PermResultsView},
 	{"Pharmacy", "/pharmacy", PermPharmacy},
+	{"Drug master", "/pharmacy/drugs", PermFormulary},
 	{"Billing", "/billing", PermBilling},
 	{"Price list", "/prices", PermPricesView},
 	{"Compliance", "/compliance", PermCompliance},

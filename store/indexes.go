@@ -65,15 +65,17 @@ var coreCollections = []string{CollWorklists, CollOps, CollCounters, CollUsers, 
 // small reference data (hundreds to a few thousand documents) read once and cached. The
 // index audit (storetest) fails any other query that no index serves.
 var WholeReads = map[string]string{
-	CollDepartments:   "a few dozen departments",
-	CollWards:         "a few dozen wards",
-	CollBeds:          "hundreds of beds, read per ward or whole for the census",
-	CollPrices:        "the price list: hundreds of services, cached",
-	CollDrugs:         "the formulary: a few thousand drugs, cached 30 s",
-	CollLabTests:      "the lab catalogue: hundreds of tests, cached 30 s",
-	CollPayers:        "a few dozen insurers",
-	CollStaffProfiles: "one per doctor: hundreds",
-	CollUsers:         "staff accounts: hundreds to a few thousand (the admin list, the seed's emptiness check)",
+	CollDepartments:      "a few dozen departments",
+	CollWards:            "a few dozen wards",
+	CollBeds:             "hundreds of beds, read per ward or whole for the census",
+	CollPrices:           "the price list: hundreds of services, cached",
+	CollDrugs:            "the formulary: a few thousand drugs, cached 30 s",
+	CollLabTests:         "the lab catalogue: hundreds of tests, cached 30 s",
+	CollPayers:           "a few dozen insurers",
+	CollStaffProfiles:    "one per doctor: hundreds",
+	CollStock:            "one stock summary per drug: a few thousand (the alerts page)",
+	CollDrugInteractions: "known interacting pairs of generics: hundreds, read whole for the check",
+	CollUsers:            "staff accounts: hundreds to a few thousand (the admin list, the seed's emptiness check)",
 }
 
 // Index is one secondary index a query shape relies on.

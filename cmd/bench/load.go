@@ -30,6 +30,7 @@ import (
 	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/pharmacy"
 	"hms/store/secret"
 	"hms/store/seed"
 )
@@ -93,6 +94,7 @@ type bench struct {
 	opd  *opd.Store
 	ipd  *ipd.Store
 	lab  *lab.Store
+	ph   *pharmacy.Store
 	base string
 	app  *handlers.App
 	log  *slog.Logger
@@ -133,11 +135,12 @@ func (b *bench) serve() (time.Duration, error) {
 	b.opd = opd.New(b.db, cat, opd.Options{Location: time.UTC, Patients: b.pats, OnVisitComplete: b.pats.SetLastVisit, Logger: b.log})
 	b.ipd = ipd.New(b.db, cat, ipd.Options{Location: time.UTC, Patients: b.pats, OPD: b.opd, Logger: b.log})
 	b.lab = lab.New(b.db, cat, lab.Options{Patients: b.pats, OnCall: b.opd, Logger: b.log})
+	b.ph = pharmacy.New(b.db, cat, pharmacy.Options{Location: time.UTC, Visits: b.opd, Logger: b.log})
 	var err error
 	b.app, err = handlers.NewApp(handlers.Config{SessionKey: []byte(strings.Repeat("s", 32))}, handlers.Deps{DB: b.db,
 		Users: identity.NewUsers(b.db), Sessions: identity.NewSessions(b.db), Auth: identity.NewAuthenticator(b.db),
 		Catalog: cat, Patients: b.pats, Accounts: billing.NewAccounts(b.db), Charges: billing.NewCharges(b.db), OPD: b.opd, IPD: b.ipd, Lab: b.lab,
-		Audit: audit.New(b.db, b.log), Static: static.FS, Log: b.log})
+		Pharmacy: b.ph, Audit: audit.New(b.db, b.log), Static: static.FS, Log: b.log})
 	if err != nil {
 		return 0, err
 	}

@@ -6,6 +6,7 @@
 //	bench -suite opd                        OPD queue and consult pages (make bench-opd)
 //	bench -suite ward                       the ward board of a 40-bed ward (make bench-ward)
 //	bench -suite lab                        lab worklist, order and results pages (make bench-lab)
+//	bench -suite pharmacy                   dispense queue, dispense, batch and alerts pages (make bench-pharmacy)
 package main
 
 import (
@@ -16,7 +17,7 @@ import (
 )
 
 func main() {
-	suite := flag.String("suite", "search", "search, opd or ward")
+	suite := flag.String("suite", "search", "search, opd, ward, lab, pharmacy or billing")
 	sizes := flag.String("sizes", "2000,20000", "search: numbers of registered patients to measure with")
 	requests := flag.Int("requests", 300, "requests per page and concurrency level")
 	past := flag.Int("past-visits", 100000, "opd: completed visits of earlier days in the database")
@@ -24,6 +25,10 @@ func main() {
 	pastAdm := flag.Int("past-admissions", 3650, "ward: discharged admissions of the past year in the database")
 	pastResults := flag.Int("past-results", 200000, "lab: verified results of earlier orders in the database")
 	openOrders := flag.Int("open-orders", 200, "lab: open orders on the worklist")
+	drugs := flag.Int("drugs", 2000, "pharmacy: formulary entries")
+	batches := flag.Int("batches", 10000, "pharmacy: batches in stock")
+	entries := flag.Int("ledger", 500000, "pharmacy: ledger entries (at least)")
+	queue := flag.Int("queue", 80, "pharmacy: items on the dispense queue")
 	out := flag.String("json", "", "also write the results to this JSON file")
 	flag.Parse()
 	var (
@@ -39,6 +44,8 @@ func main() {
 		rows, err = wardSuite(*pastAdm, *requests)
 	case "lab":
 		rows, err = labSuite(*pastResults, *openOrders, *requests)
+	case "pharmacy":
+		rows, err = pharmacySuite(*drugs, *batches, *entries, *queue, *requests)
 	default:
 		err = fmt.Errorf("unknown suite %q", *suite)
 	}

@@ -26,6 +26,7 @@ import (
 	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/pharmacy"
 	"hms/store/secret"
 	"hms/store/seed"
 )
@@ -195,6 +196,10 @@ func serve(cfg config, log *slog.Logger) error {
 		} else if fixed > 0 {
 			log.Info("lab: completed interrupted writes", "count", fixed)
 		}
+		pharm := pharmacy.New(db, cat, pharmacy.Options{Location: cfg.Location, Visits: opdStore, Logger: log})
+		if err := pharm.Repair(ctx); err != nil {
+			log.Error("pharmacy repair", "err", err.Error()) // logged, not fatal: the rest of the hospital must start
+		}
 		if n, err := identity.NewSessions(db).Purge(ctx, 30*24*time.Hour); err == nil && n > 0 {
 			log.Info("purged old sessions", "count", n)
 		}
@@ -204,7 +209,7 @@ func serve(cfg config, log *slog.Logger) error {
 			Metrics:        mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
-				Charges: billing.NewCharges(db), OPD: opdStore, IPD: ipdStore, Lab: labStore, Audit: trail, Static: static.FS, Log: log})
+				Charges: billing.NewCharges(db), OPD: opdStore, IPD: ipdStore, Lab: labStore, Pharmacy: pharm, Audit: trail, Static: static.FS, Log: log})
 		if err != nil {
 			return err
 		}

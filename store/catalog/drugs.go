@@ -3,7 +3,13 @@ package catalog
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"hms/store"
 )
 
 // Drug is a formulary entry. Drugs are priced per batch (pharmacy), not on the price list.
@@ -37,4 +43,35 @@ func (c *Catalog) Drugs(ctx context.Context) ([]Drug, error) {
 func (c *Catalog) AddDrug(ctx context.Context, d Drug) error {
 	defer c.drugList.forget()
 	return insert(ctx, c.drugs, d, "drug")
+}
+
+// Drug returns one formulary entry from the cached list, or store.ErrNotFound.
+func (c *Catalog) Drug(ctx context.Context, code string) (Drug, error) {
+	list, err := c.Drugs(ctx)
+	if err != nil {
+		return Drug{}, err
+	}
+	if i := slices.IndexFunc(list, func(d Drug) bool { return d.Code == code }); i >= 0 {
+		return list[i], nil
+	}
+	return Drug{}, fmt.Errorf("%w: drug %s", store.ErrNotFound, code)
+}
+
+// UpdateDrug changes a formulary entry's editable fields (everything but its code and
+// creation stamp); a missing drug gives store.ErrNotFound.
+func (c *Catalog) UpdateDrug(ctx context.Context, d Drug, who string) error {
+	defer c.drugList.forget()
+	now := time.Now().UTC()
+	res, err := c.drugs.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: d.Code}}, bson.D{{Key: "$set", Value: bson.D{
+		{Key: "generic", Value: d.Generic}, {Key: "brands", Value: d.Brands}, {Key: "form", Value: d.Form},
+		{Key: "strength", Value: d.Strength}, {Key: "route", Value: d.Route}, {Key: "atc", Value: d.ATC},
+		{Key: "controlled", Value: d.Controlled}, {Key: "pack_size", Value: d.PackSize}, {Key: "unit", Value: d.Unit},
+		{Key: "reorder_level", Value: d.ReorderLevel}, {Key: "updated_at", Value: now}, {Key: "updated_by", Value: who}}}})
+	if err != nil {
+		return fmt.Errorf("store: update drug %s: %w", d.Code, err)
+	}
+	if res.MatchedCount == 0 {
+		return fmt.Errorf("%w: drug %s", store.ErrNotFound, d.Code)
+	}
+	return nil
 }

@@ -48,10 +48,6 @@ func (e *BedTakenError) Error() string { return ErrBedTaken.Error() }
 // Unwrap makes a BedTakenError an ErrBedTaken.
 func (e *BedTakenError) Unwrap() error { return ErrBedTaken }
 
-// collDispenseLines is the pharmacy's collection of dispensed lines: _id is the barcode on
-// the label (the pharmacy declares the store constant; the lead unifies the two).
-const collDispenseLines = "dispense_lines"
-
 // OPD is what the wards use of the outpatient store; *opd.Store is one.
 type OPD interface {
 	PlaceOrderDoc(ctx context.Context, kind string, d opd.OrderDoc) error
@@ -103,7 +99,7 @@ func New(db *store.DB, cat *catalog.Catalog, o Options) *Store {
 		loc: o.Location, now: o.Now, log: o.Logger,
 		adms: db.Coll(store.CollAdmissions), keys: db.Coll(store.CollIPDKeys), ilists: db.Coll(store.CollIPDLists),
 		orders: db.Coll(store.CollIPDOrders), doses: db.Coll(store.CollIPDDoses), ch: db.Coll(store.CollIPDCharts),
-		beds: db.Coll(store.CollBeds), dispense: db.Coll(collDispenseLines)}
+		beds: db.Coll(store.CollBeds), dispense: db.Coll(store.CollDispenseLines)}
 }
 
 // Location is the hospital's zone.

@@ -72,6 +72,7 @@ func Demo(ctx context.Context, db *store.DB, pats *patients.Store, log *slog.Log
 		{"wards and beds", func(ctx context.Context) (int, error) { return wards(ctx, cat) }},
 		{"price list", func(ctx context.Context) (int, error) { return prices(ctx, cat) }},
 		{"drug formulary", func(ctx context.Context) (int, error) { return drugs(ctx, cat) }},
+		{"pharmacy stock and interactions", func(ctx context.Context) (int, error) { return pharmacyStock(ctx, db, cat) }},
 		{"lab catalogue", func(ctx context.Context) (int, error) { return labTests(ctx, cat) }},
 		{"payers", func(ctx context.Context) (int, error) { return payers(ctx, cat) }},
 		{"staff accounts", func(ctx context.Context) (int, error) { return staff(ctx, identity.NewUsers(db)) }},
