@@ -102,7 +102,8 @@ func (s *Store) applyDeath(ctx context.Context, a Admission) error {
 	return nil
 }
 
-// Repair re-applies the follow-ups of active admissions and gives back beds claimed by
+// Repair re-applies the follow-ups of active admissions, hands on orders a crash kept
+// from their department, and gives back beds claimed by
 // admissions that were never stored (a crash between the bed and the admission). It runs
 // at start-up.
 func (s *Store) Repair(ctx context.Context) (int, error) {
@@ -122,6 +123,11 @@ func (s *Store) Repair(ctx context.Context) (int, error) {
 			}
 			fixed++
 		}
+		n, err := s.resendOrders(ctx, a)
+		if err != nil {
+			return fixed, err
+		}
+		fixed += n
 	}
 	cur, err := s.beds.R.Find(ctx, bson.D{{Key: "status", Value: catalog.BedOccupied}})
 	if err != nil {
