@@ -99,7 +99,7 @@ func (a *App) wardBoard(c *fiber.Ctx) error {
 			occupied = append(occupied, b.AdmissionID)
 		}
 	}
-	tiles, err := a.IPD.Tiles(ctx, occupied)
+	tiles, err := a.IPD.Tiles(ctx, code, rev, occupied)
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,7 @@ func (s *Store) apply(ctx context.Context, a Admission, p string) error {
 		}
 		s.bump(ctx, strings.SplitN(bed, "-", 2)[0], a.Ward)
 	case p == followBilling:
+		s.bump(ctx, a.Ward) // the tile shows the discharge order
 		return s.lists.Add(ctx, worklist.BillingDischarge, worklist.Item{ID: "adm:" + a.ID, Kind: worklist.KindDischarge,
 			Ref: a.ID, PatientID: a.PatientID, MRN: a.MRN, Name: a.Name, Where: "Ward " + a.Ward + " · bed " + a.BedCode,
 			Priority: worklist.PriorityRoutine, Status: a.Status, Summary: "Discharge ordered by " + a.DoctorName,
