@@ -64,9 +64,12 @@ func (a *App) renderAdmit(c *fiber.Ctx, in admitInput, errs map[string]string, f
 	if err != nil {
 		return err
 	}
-	patientID := ""
+	patientID, sex := "", ""
 	if id, err := a.Patients.IDByMRN(ctx, strings.TrimSpace(in.MRN)); err == nil {
 		patientID = id
+		if p, err := a.Patients.ByID(ctx, id); err == nil {
+			sex = p.Sex
+		}
 	}
 	beds, err := a.IPD.AllFreeBeds(ctx, patientID)
 	if err != nil {
@@ -116,7 +119,7 @@ func (a *App) renderAdmit(c *fiber.Ctx, in admitInput, errs map[string]string, f
 		field(f, "expected_days", "Expected stay (days)", "text"),
 		field(f, "diagnosis", "Diagnosis", "textarea"),
 		field(f, "reason", "Reason for admission", "textarea"),
-		field(f, "bed", "Bed (free beds that suit the patient)", "select", bedOptions(beds, names, wards)...),
+		field(f, "bed", "Bed (free beds that suit the patient)", "select", bedOptions(beds, names, wards, sex)...),
 	}}
 	vm.Fields[0].Inputmode, vm.Fields[5].Inputmode = "numeric", "numeric"
 	if len(errs) > 0 || formErr != "" {

@@ -90,7 +90,7 @@ func (a *App) wardBoard(c *fiber.Ctx) error {
 	u := currentUser(c)
 	vm := views.WardBoardPageVM{Code: w.Code, Name: w.Name, Type: wardTypeLabel(w.Type), Floor: w.Floor,
 		Sex: wardSexLabel(w.Sex), NurseStation: w.NurseStation, PollHeaders: pollHeaders(), Version: version,
-		CSRF: a.csrfToken(c), CanAdmit: can(u.Roles, PermAdmit), AdmittedToday: len(census.Admitted), DischargedToday: len(census.Discharged)}
+		CSRF: a.csrfToken(c), CanAdmit: can(u.Roles, PermAdmit), CanSetup: can(u.Roles, PermBedsManage), AdmittedToday: len(census.Admitted), DischargedToday: len(census.Discharged)}
 	per, _ := tallyBeds(cat)
 	vm.Counts = per[w.Code]
 	var occupied []string
@@ -99,7 +99,7 @@ func (a *App) wardBoard(c *fiber.Ctx) error {
 			occupied = append(occupied, b.AdmissionID)
 		}
 	}
-	tiles, err := a.IPD.Tiles(ctx, occupied)
+	tiles, err := a.IPD.Tiles(ctx, code, rev, occupied)
 	if err != nil {
 		return err
 	}

@@ -137,7 +137,7 @@ func (a *App) labRows(c *fiber.Ctx, o lab.Order, entry bool, values, errs map[st
 		return nil, err
 	}
 	age := lab.AgeYears(p.DOB, time.Now())
-	prev, err := a.Lab.PatientResults(c.UserContext(), o.PatientID)
+	prev, err := a.Lab.PreviousResults(c.UserContext(), o.PatientID, o.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -32,6 +32,8 @@ func (a *App) wardBedAction(action string) fiber.Handler {
 			err = a.IPD.MarkClean(ctx, bed, by)
 		case "unblock":
 			err = a.IPD.Unblock(ctx, bed, by)
+		case "release":
+			err = a.IPD.CancelReservation(ctx, bed, by)
 		case "block":
 			var in blockInput
 			if err := parseForm(c, &in); err != nil {
@@ -39,7 +41,7 @@ func (a *App) wardBedAction(action string) fiber.Handler {
 			}
 			if errs := fieldErrors(a.validate.Struct(in)); len(errs) > 0 {
 				a.setFlash(c, "error", "A reason is required to block a bed.")
-				return redirect(c, "/ward/"+strings.SplitN(bed, "-", 2)[0])
+				return redirect(c, back(c, "/ward/"+strings.SplitN(bed, "-", 2)[0]))
 			}
 			err = a.IPD.Block(ctx, bed, in.Reason, by)
 		}
@@ -53,6 +55,14 @@ func (a *App) wardBedAction(action string) fiber.Handler {
 		default:
 			return err
 		}
-		return redirect(c, "/ward/"+strings.SplitN(bed, "-", 2)[0])
+		return redirect(c, back(c, "/ward/"+strings.SplitN(bed, "-", 2)[0]))
 	}
+}
+
+// back is where a bed action returns: the setup page it came from, else the board.
+func back(c *fiber.Ctx, board string) string {
+	if strings.HasSuffix(c.Get("Referer"), board+"/setup") {
+		return board + "/setup"
+	}
+	return board
 }

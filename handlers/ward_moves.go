@@ -43,7 +43,7 @@ func (a *App) fillMoves(c *fiber.Ctx, vm *views.WardPatientVM, adm ipd.Admission
 		if err != nil {
 			return err
 		}
-		vm.TransferFields = []components.Field{field(f, "to_bed", "Move to bed", "select", bedOptions(beds, names, wards)...),
+		vm.TransferFields = []components.Field{field(f, "to_bed", "Move to bed", "select", bedOptions(beds, names, wards, adm.Sex)...),
 			field(f, "transfer_reason", "Reason", "text")}
 	}
 	if d := adm.Discharge; d != nil {

@@ -150,3 +150,29 @@ func TestDischargeStepsReleaseTheBedOnlyWhenThePatientLeaves(t *testing.T) {
 	assert.Contains(t, body, "Signed by")
 	assert.Contains(t, body, "Improved on IV antibiotics")
 }
+
+func TestBedManagerBlocksReservesAndAddsBeds(t *testing.T) {
+	e := newEnv(t)
+	charge := e.as(handlers.RoleChargeNurse)
+	status, body, _ := charge.get("/ward/W3/setup")
+	require.Equal(t, http.StatusOK, status)
+	assert.Contains(t, body, `data-testid="setup-W3-1"`)
+	status, _, _ = charge.post("/ward/beds/W3-2/block", url.Values{"block_reason": {"Broken bed rail"}})
+	require.Equal(t, http.StatusSeeOther, status)
+	status, _, _ = charge.post("/ward/beds/W3-3/reserve", url.Values{"reserve_mrn": {"100001"}, "hours": {"2"}})
+	require.Equal(t, http.StatusSeeOther, status)
+	status, body, _ = charge.post("/ward/W3/beds", url.Values{"bed_code": {"11"}, "bed_type": {"BED-GEN"}, "features": {"oxygen"}})
+	require.Equal(t, http.StatusSeeOther, status, body)
+	status, body, _ = charge.post("/ward/W3/beds", url.Values{"bed_code": {"11"}, "bed_type": {"BED-GEN"}})
+	assert.Equal(t, http.StatusUnprocessableEntity, status)
+	assert.Contains(t, body, `data-error="bed_code"`)
+	_, body, _ = charge.get("/ward/W3")
+	assert.Contains(t, body, `data-testid="bed-2" data-state="blocked"`)
+	assert.Contains(t, body, "Broken bed rail")
+	assert.Contains(t, body, `data-testid="bed-3" data-state="reserved"`)
+	assert.Contains(t, body, `data-testid="bed-11" data-state="available"`)
+
+	nurse := e.as(handlers.RoleNurse)
+	status, _, _ = nurse.post("/ward/beds/W3-4/block", url.Values{"block_reason": {"x"}})
+	assert.Equal(t, http.StatusForbidden, status, "a nurse does not block beds")
+}

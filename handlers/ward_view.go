@@ -179,10 +179,14 @@ func options(pairs ...string) []components.Option {
 	return out
 }
 
-// bedOptions lists free beds as "W1 · bed 3 (General ward bed)".
-func bedOptions(beds []ipd.Bed, names map[string]string, wards map[string]catalog.Ward) []components.Option {
+// bedOptions lists free beds as "W1 · bed 3 (General ward bed)", leaving out the wards
+// whose sex restriction does not suit the patient (sex "" when not known yet).
+func bedOptions(beds []ipd.Bed, names map[string]string, wards map[string]catalog.Ward, sex string) []components.Option {
 	out := []components.Option{{Value: "", Label: "Choose a bed"}}
 	for _, b := range beds {
+		if w := wards[b.Ward]; sex != "" && w.Sex != "" && w.Sex != sex {
+			continue
+		}
 		label := wards[b.Ward].Name + " · bed " + b.Code
 		if n := names[b.BedType]; n != "" {
 			label += " (" + n + ")"

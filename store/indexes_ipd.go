@@ -16,7 +16,8 @@ const (
 
 var ipdCollections = []string{CollAdmissions, CollIPDKeys, CollIPDLists, CollIPDOrders, CollIPDDoses, CollIPDCharts}
 
-// The patient's appointments are looked up by patient when a death is recorded (rare).
+// Two rare query shapes besides _id: a deceased patient's appointments, the occupied beds at start-up.
 var ipdIndexes = []Index{
 	{Coll: CollAppointments, Keys: bson.D{{Key: "patient_id", Value: 1}, {Key: "start", Value: 1}}, Why: "a deceased patient's future appointments, cancelled (ipd)"},
+	{Coll: CollBeds, Keys: bson.D{{Key: "status", Value: 1}}, Why: "occupied beds checked against their admissions at start-up (ipd Repair)"},
 }

@@ -33,7 +33,7 @@ type WardBoardPageVM struct {
 	AdmittedToday, DischargedToday             int
 	CSRF, PollHeaders                          string
 	Version                                    string
-	CanAdmit                                   bool
+	CanAdmit, CanSetup                         bool
 }
 
 // PollURL is the address the board refreshes itself from.
@@ -143,3 +143,17 @@ type AdmitVM struct {
 
 // Itoa writes a whole number.
 func Itoa(n int) string { return strconv.Itoa(n) }
+
+// BedSetupRow is one bed on the ward's setup page.
+type BedSetupRow struct {
+	ID, Code, Type, State, StateLabel, Reason, Features string
+	CanBlock, CanUnblock, CanReserve, CanCancel         bool
+}
+
+// WardSetupVM is a ward's bed setup: block, unblock, reserve, add beds.
+type WardSetupVM struct {
+	Code, Name, CSRF string
+	Beds             []BedSetupRow
+	AddFields        []components.Field
+	Errors           map[string]string
+}

@@ -181,7 +181,8 @@ func (b *bench) pastResults(n int, people []patients.Patient) error {
 	fmt.Fprintln(os.Stderr)
 	docs := make([]any, 0, len(buckets))
 	for id, items := range buckets {
-		docs = append(docs, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: int64(1)}, {Key: "items", Value: items}})
+		docs = append(docs, bson.D{{Key: "_id", Value: id}, {Key: "version", Value: int64(1)}, {Key: "items", Value: items}},
+			bson.D{{Key: "_id", Value: lab.LatestID(id)}, {Key: "version", Value: int64(1)}, {Key: "items", Value: lab.Latest(items)}})
 	}
 	if len(docs) == 0 {
 		return nil

@@ -336,13 +336,61 @@ var tileFields = bson.D{{Key: "patient_id", Value: 1}, {Key: "mrn", Value: 1}, {
 	{Key: "status", Value: 1}, {Key: "admitted_at", Value: 1}, {Key: "flags", Value: 1}, {Key: "unacked", Value: 1},
 	{Key: "vitals_abnormal", Value: 1}, {Key: "next_due", Value: 1}}
 
-// Tiles reads the tile fields of admissions by _id (each an indexed read), a few at a
-// time in parallel: a 40-bed ward's board waits for the slowest few, not for all in turn.
-func (s *Store) Tiles(ctx context.Context, ids []string) (map[string]Admission, error) {
+// tileCache keeps the tiles of each ward as read at one revision of the ward: every
+// change a tile shows moves the revision (bump, after the write), so tiles cached at the
+// revision the board just read are current, on any number of instances. The five-minute
+// bucket bounds the harm of a bump that failed.
+type tileCache struct {
+	mu    sync.Mutex
+	wards map[string]cachedTiles
+}
+
+type cachedTiles struct {
+	rev, bucket int64
+	tiles       map[string]Admission
+}
+
+// Tiles returns the tile fields of a ward's admissions as of the ward revision rev (read
+// by the caller before): from the cache when the ward has not changed since, else by _id
+// (each an indexed read), a few at a time in parallel.
+func (s *Store) Tiles(ctx context.Context, ward string, rev int64, ids []string) (map[string]Admission, error) {
+	bucket := s.now().Unix() / 300
+	s.tc.mu.Lock()
+	c, ok := s.tc.wards[ward]
+	s.tc.mu.Unlock()
+	out := make(map[string]Admission, len(ids))
+	var missing []string
+	for _, id := range ids {
+		if a, hit := c.tiles[id]; ok && hit && c.rev == rev && c.bucket == bucket {
+			out[id] = a
+		} else {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) == 0 {
+		return out, nil
+	}
+	read, err := s.readTiles(ctx, missing)
+	if err != nil {
+		return nil, err
+	}
+	for id, a := range read {
+		out[id] = a
+	}
+	s.tc.mu.Lock()
+	if s.tc.wards == nil {
+		s.tc.wards = map[string]cachedTiles{}
+	}
+	s.tc.wards[ward] = cachedTiles{rev: rev, bucket: bucket, tiles: out}
+	s.tc.mu.Unlock()
+	return out, nil
+}
+
+func (s *Store) readTiles(ctx context.Context, ids []string) (map[string]Admission, error) {
 	out := make(map[string]Admission, len(ids))
 	var mu sync.Mutex
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(6)
+	g.SetLimit(4)
 	for _, id := range ids {
 		g.Go(func() error {
 			var a Admission

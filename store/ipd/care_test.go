@@ -202,3 +202,26 @@ func TestVitalsUseTheOPDLimitsAndFlagTheTile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{opd.FieldTemp}, cur.VitalsAbnormal)
 }
+
+func TestRepairHandsOnAnOrderACrashKeptFromThePharmacy(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	a := e.admit(t, "Crashed", "W1-1")
+	o, err := e.s.AddOrder(ctx, a.ID, ipd.OrderInput{Kind: ipd.KindMedication, DrugCode: "CEFT1G", Dose: "1 g", Frequency: "BD"}, "dr.rao")
+	require.NoError(t, err)
+	assert.True(t, o.Sent)
+	// The crash: the worklist item never written, the order not marked sent.
+	lists := worklist.New(e.db)
+	require.NoError(t, lists.Remove(ctx, worklist.Pharmacy, "med:"+o.ID))
+	_, err = e.db.W.Collection(store.CollIPDOrders).UpdateOne(ctx, bson.D{{Key: "_id", Value: a.ID}},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "orders.0.sent", Value: false}}}})
+	require.NoError(t, err)
+	n, err := e.s.Repair(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = lists.Get(ctx, worklist.Pharmacy, "med:"+o.ID)
+	require.NoError(t, err, "the pharmacy has the order again")
+	n, err = e.s.Repair(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "a second repair finds nothing to do")
+}

@@ -59,6 +59,7 @@ func (s *Store) apply(ctx context.Context, a Admission, p string) error {
 		}
 		s.bump(ctx, strings.SplitN(bed, "-", 2)[0], a.Ward)
 	case p == followBilling:
+		s.bump(ctx, a.Ward) // the tile shows the discharge order
 		return s.lists.Add(ctx, worklist.BillingDischarge, worklist.Item{ID: "adm:" + a.ID, Kind: worklist.KindDischarge,
 			Ref: a.ID, PatientID: a.PatientID, MRN: a.MRN, Name: a.Name, Where: "Ward " + a.Ward + " · bed " + a.BedCode,
 			Priority: worklist.PriorityRoutine, Status: a.Status, Summary: "Discharge ordered by " + a.DoctorName,
@@ -102,7 +103,8 @@ func (s *Store) applyDeath(ctx context.Context, a Admission) error {
 	return nil
 }
 
-// Repair re-applies the follow-ups of active admissions and gives back beds claimed by
+// Repair re-applies the follow-ups of active admissions, hands on orders a crash kept
+// from their department, and gives back beds claimed by
 // admissions that were never stored (a crash between the bed and the admission). It runs
 // at start-up.
 func (s *Store) Repair(ctx context.Context) (int, error) {
@@ -122,6 +124,11 @@ func (s *Store) Repair(ctx context.Context) (int, error) {
 			}
 			fixed++
 		}
+		n, err := s.resendOrders(ctx, a)
+		if err != nil {
+			return fixed, err
+		}
+		fixed += n
 	}
 	cur, err := s.beds.R.Find(ctx, bson.D{{Key: "status", Value: catalog.BedOccupied}})
 	if err != nil {

@@ -79,6 +79,7 @@ type Store struct {
 	log                                   *slog.Logger
 	adms, keys, ilists, orders, doses, ch store.Coll
 	beds, dispense                        store.Coll
+	tc                                    tileCache
 }
 
 // New returns the ward store.

@@ -74,6 +74,7 @@ type Order struct {
 	EndedAt       time.Time `bson:"ended_at,omitempty"`
 	EndedBy       string    `bson:"ended_by,omitempty"`
 	EndReason     string    `bson:"end_reason,omitempty"`
+	Sent          bool      `bson:"sent"` // handed to the pharmacy, lab or radiology (Repair resends an unsent one)
 }
 
 // Open reports whether the order is still to be carried out.
@@ -193,8 +194,47 @@ func (s *Store) AddOrder(ctx context.Context, admID string, in OrderInput, by st
 	if err := s.sendOrder(ctx, a, o); err != nil {
 		return o, err
 	}
+	if l, err = s.markSent(ctx, admID, o.ID); err != nil {
+		return o, err
+	}
+	o.Sent = true
 	s.syncOrdersTile(ctx, a, l)
 	return o, nil
+}
+
+// markSent records that an order has reached the department that supplies it.
+func (s *Store) markSent(ctx context.Context, admID, orderID string) (orderList, error) {
+	return s.changeOrders(ctx, admID, func(l *orderList) error {
+		for i := range l.Orders {
+			if l.Orders[i].ID == orderID {
+				l.Orders[i].Sent = true
+			}
+		}
+		return nil
+	})
+}
+
+// resendOrders hands on the open orders of an admission that a crash kept from their
+// department (the order was stored, the hand-off not); it reports how many.
+func (s *Store) resendOrders(ctx context.Context, a Admission) (int, error) {
+	list, _, err := s.Orders(ctx, a.ID)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, o := range list {
+		if o.Sent || !o.Open() || (o.Kind != KindMedication && o.Kind != KindLab && o.Kind != KindRadiology) {
+			continue
+		}
+		if err := s.sendOrder(ctx, a, o); err != nil {
+			return n, err
+		}
+		if _, err := s.markSent(ctx, a.ID, o.ID); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 func (s *Store) buildOrder(ctx context.Context, in OrderInput, now time.Time) (Order, error) {

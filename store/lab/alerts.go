@@ -46,6 +46,8 @@ type Alert struct {
 	Doctor      string    `bson:"doctor"`
 	DoctorName  string    `bson:"doctor_name"`
 	Department  string    `bson:"department"`
+	Source      string    `bson:"source,omitempty"`    // opd, ipd, er
+	Encounter   string    `bson:"encounter,omitempty"` // the visit or admission
 	RaisedAt    time.Time `bson:"raised_at"`
 	DueAt       time.Time `bson:"due_at"` // escalates when still open then
 	Status      string    `bson:"status"`
@@ -112,7 +114,7 @@ func (s *Store) raise(ctx context.Context, o Order) error {
 	}
 	a := Alert{ID: AlertID(o.ID, len(o.Amendments)), OrderID: o.ID, PatientID: o.PatientID, MRN: o.MRN, Name: o.Name,
 		Test: o.TestName, Values: strings.Join(vals, "; "), Doctor: o.Doctor, DoctorName: o.DoctorName, Department: o.Department,
-		RaisedAt: at, DueAt: at.Add(s.escalateAfter), Status: AlertOpen, Version: 1,
+		Source: o.Source, Encounter: o.VisitID, RaisedAt: at, DueAt: at.Add(s.escalateAfter), Status: AlertOpen, Version: 1,
 		Steps: []Step{{At: at, By: by, What: "raised", Note: "to " + o.DoctorName}}}
 	if _, err := s.alts.W.InsertOne(ctx, a); err != nil && !store.IsDuplicate(err) {
 		return fmt.Errorf("store: alert %s: %w", a.ID, err)
@@ -227,7 +229,16 @@ func (s *Store) escalate(ctx context.Context, id string, now time.Time) error {
 		return s.closeLists(ctx, a)
 	}
 	list, target, note := AlertsUnassigned, "", "nobody on call for "+a.Department+": the lab must telephone"
-	if s.oncall != nil {
+	if a.Source == "ipd" && s.wardNurse != nil { // a ward patient: the ward's charge nurse on duty
+		user, name, err := s.wardNurse(ctx, a.Encounter, now)
+		switch {
+		case err == nil && user != "":
+			list, target, note = alertsOf(user), user, "to "+name+", charge nurse of the ward"
+		case err != nil && !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+	}
+	if target == "" && s.oncall != nil {
 		oc, err := s.oncall.OnDutyNow(ctx, a.Department, now)
 		switch {
 		case err == nil:

@@ -184,8 +184,12 @@ type Options struct {
 	Charges       ChargeBook    // nil: billing.NewCharges(db)
 	OnCall        OnCallFinder  // nil: critical alerts are never escalated to a doctor
 	EscalateAfter time.Duration // unacknowledged critical alerts escalate after this; 0: 15 minutes
-	Now           func() time.Time
-	Logger        *slog.Logger
+	// WardChargeNurse names the charge nurse on duty at t on the ward of an admission
+	// (username, full name); a ward patient's critical result escalates to them. Nil, or
+	// store.ErrNotFound, falls back to the department's on-call doctor.
+	WardChargeNurse func(ctx context.Context, admissionID string, t time.Time) (string, string, error)
+	Now             func() time.Time
+	Logger          *slog.Logger
 }
 
 // Store reads and writes the laboratory's documents.
@@ -195,6 +199,7 @@ type Store struct {
 	pats                         PatientReader
 	charges                      ChargeBook
 	oncall                       OnCallFinder
+	wardNurse                    func(context.Context, string, time.Time) (string, string, error)
 	escalateAfter                time.Duration
 	now                          func() time.Time
 	log                          *slog.Logger
@@ -217,7 +222,7 @@ func New(db *store.DB, cat *catalog.Catalog, o Options) *Store {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Store{db: db, cat: cat, pats: o.Patients, charges: o.Charges, oncall: o.OnCall, escalateAfter: o.EscalateAfter,
+	return &Store{db: db, cat: cat, pats: o.Patients, charges: o.Charges, oncall: o.OnCall, wardNurse: o.WardChargeNurse, escalateAfter: o.EscalateAfter,
 		now: o.Now, log: o.Logger, orders: db.Coll(store.CollLabOrders), samples: db.Coll(store.CollLabSamples),
 		byPat: db.Coll(store.CollLabByPatient), alts: db.Coll(store.CollLabAlerts), lists: worklist.New(db)}
 }

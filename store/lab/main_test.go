@@ -97,11 +97,17 @@ func (e *env) patient(t *testing.T, sex string, year int) patients.Patient {
 // order places a lab order for p, as the OPD does, and returns its id.
 func (e *env) order(t *testing.T, p patients.Patient, code, priority string) string {
 	t.Helper()
+	return e.orderFrom(t, p, code, priority, "opd")
+}
+
+// orderFrom places a lab order from the OPD ("opd") or a ward ("ipd").
+func (e *env) orderFrom(t *testing.T, p patients.Patient, code, priority, source string) string {
+	t.Helper()
 	ctx := context.Background()
 	lt, err := e.cat.LabTest(ctx, code)
 	require.NoError(t, err)
 	e.n++
-	d := opd.OrderDoc{ID: fmt.Sprintf("V%07d-L1", e.n), VisitID: fmt.Sprintf("V%07d", e.n), Line: 1, Source: "opd",
+	d := opd.OrderDoc{ID: fmt.Sprintf("V%07d-L1", e.n), VisitID: fmt.Sprintf("V%07d", e.n), Line: 1, Source: source,
 		PatientID: p.ID, MRN: p.MRN, Name: p.Name(), AgeSex: "40y/" + p.Sex, Doctor: "dr.rao", DoctorName: "Dr. Rao",
 		Department: "MED", Code: lt.Code, TestName: lt.Name, ServiceCode: lt.ServiceCode, Specimen: lt.Specimen,
 		Container: lt.Container, Components: lt.Components, Priority: priority, Status: opd.OrderOrdered,

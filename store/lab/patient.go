@@ -79,7 +79,7 @@ func (s *Store) publish(ctx context.Context, o Order) error {
 		if store.NoDocs(err) {
 			_, err := s.byPat.W.InsertOne(ctx, patientBucket{ID: o.PatientID, Version: 1, Items: fresh})
 			if err == nil {
-				return nil
+				return s.putLatest(ctx, o.PatientID, 1, fresh)
 			}
 			if !store.IsDuplicate(err) {
 				return fmt.Errorf("store: lab results of %s: %w", o.PatientID, err)
@@ -97,9 +97,69 @@ func (s *Store) publish(ctx context.Context, o Order) error {
 		}
 		ok, err := guard.Update(ctx, s.db, store.CollLabByPatient, o.PatientID, []guard.Cond{guard.Eq("version", b.Version)},
 			bson.D{{Key: "$set", Value: bson.D{{Key: "items", Value: items}, {Key: "version", Value: b.Version + 1}}}}, nil)
-		if err != nil || ok {
+		if err != nil {
 			return err
+		}
+		if ok {
+			return s.putLatest(ctx, o.PatientID, b.Version+1, items)
 		}
 	}
 	return fmt.Errorf("%w: lab results of %s", store.ErrConflict, o.PatientID)
+}
+
+// latestDoc is the newest released result of each test a patient had (latest:<patient>),
+// derived from the bucket: the delta check at result entry reads a few dozen small
+// entries instead of the patient's whole history.
+type latestDoc struct {
+	ID      string          `bson:"_id"`
+	Version int64           `bson:"version"` // the bucket version it was derived from
+	Items   []PatientResult `bson:"items"`
+}
+
+// LatestID is the _id of a patient's latest-results document.
+func LatestID(patientID string) string { return "latest:" + patientID }
+
+// Latest returns the newest result of each test in items (newest first).
+func Latest(items []PatientResult) []PatientResult {
+	seen := map[string]bool{}
+	var out []PatientResult
+	for _, it := range items {
+		if !seen[it.Code] {
+			seen[it.Code] = true
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// putLatest stores the per-test latest results of bucket version v, unless a newer
+// version's are already stored.
+func (s *Store) putLatest(ctx context.Context, patientID string, v int64, items []PatientResult) error {
+	id := LatestID(patientID)
+	latest := Latest(items)
+	_, err := s.byPat.W.InsertOne(ctx, latestDoc{ID: id, Version: v, Items: latest})
+	if err == nil || !store.IsDuplicate(err) {
+		return err
+	}
+	_, err = guard.Update(ctx, s.db, store.CollLabByPatient, id, []guard.Cond{guard.Below("version", v+1)},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "items", Value: latest}, {Key: "version", Value: v}}}}, nil)
+	return err
+}
+
+// PreviousResults returns, for the delta check of order, the newest released result of
+// each test from other orders: from the small latest-results document, or — when the
+// order itself is the newest (an amendment) — from the patient's whole bucket.
+func (s *Store) PreviousResults(ctx context.Context, patientID, orderID string) ([]PatientResult, error) {
+	var d latestDoc
+	err := s.byPat.R.FindOne(ctx, bson.D{{Key: "_id", Value: LatestID(patientID)}}).Decode(&d)
+	if store.NoDocs(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: latest lab results of %s: %w", patientID, err)
+	}
+	if slices.ContainsFunc(d.Items, func(it PatientResult) bool { return it.OrderID == orderID }) {
+		return s.PatientResults(ctx, patientID)
+	}
+	return d.Items, nil
 }

@@ -51,7 +51,7 @@ func (s *Store) check(ctx context.Context, o Order, values map[string]string) ([
 		return nil, err
 	}
 	age := AgeYears(p.DOB, s.now())
-	prev, err := s.PatientResults(ctx, o.PatientID)
+	prev, err := s.PreviousResults(ctx, o.PatientID, o.ID)
 	if err != nil {
 		return nil, err
 	}

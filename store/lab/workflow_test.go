@@ -312,3 +312,31 @@ func TestTelephonedReadBackCountsAsAcknowledgement(t *testing.T) {
 	mine, _, _ = e.lab.AlertsFor(ctx, "dr.rao")
 	assert.Empty(t, mine)
 }
+
+func TestWardPatientsCriticalResultEscalatesToTheChargeNurse(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	var asked string
+	e.lab = lab.New(e.db, e.cat, lab.Options{Patients: e.pats, Now: e.clock.Now, OnCall: onCall{"MED": "dr.oncall"},
+		WardChargeNurse: func(_ context.Context, admission string, _ time.Time) (string, string, error) {
+			asked = admission
+			return "chargenurse", "Lakshmi Pillai", nil
+		}})
+	p := e.patient(t, "F", 1960)
+	id := e.orderFrom(t, p, "GLU-F", opd.PrioritySTAT, "ipd")
+	o := e.resulted(t, id, map[string]string{"GLU-F": "35"})
+	_, err := e.lab.Verify(ctx, id, o.Version, "pathologist", "Dr. Path")
+	require.NoError(t, err)
+	e.clock.Add(16 * time.Minute)
+	n, err := e.lab.Escalate(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	assert.Equal(t, o.VisitID, asked, "the nurse is found from the admission")
+	theirs, _, _ := e.lab.AlertsFor(ctx, "chargenurse")
+	require.Len(t, theirs, 1)
+	assert.Contains(t, theirs[0].Summary, "35 mg/dL (LL)")
+	oncall, _, _ := e.lab.AlertsFor(ctx, "dr.oncall")
+	assert.Empty(t, oncall)
+	_, err = e.lab.Acknowledge(ctx, theirs[0].ID, "chargenurse", nil)
+	require.NoError(t, err)
+}

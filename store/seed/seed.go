@@ -16,6 +16,7 @@ import (
 	"hms/store"
 	"hms/store/catalog"
 	"hms/store/identity"
+	"hms/store/ipd"
 	"hms/store/opd"
 	"hms/store/patients"
 )
@@ -80,6 +81,10 @@ func Demo(ctx context.Context, db *store.DB, pats *patients.Store, log *slog.Log
 			return opdProfiles(ctx, opd.New(db, cat, opd.Options{Patients: pats, Logger: log}), departmentOf)
 		}},
 		{"patients", func(ctx context.Context) (int, error) { return demoPatients(ctx, pats) }},
+		{"ward admissions", func(ctx context.Context) (int, error) {
+			o := opd.New(db, cat, opd.Options{Patients: pats, Logger: log})
+			return admissions(ctx, ipd.New(db, cat, ipd.Options{Patients: pats, OPD: o, Logger: log}), pats)
+		}},
 	}
 	for _, s := range steps {
 		n, err := s.load(ctx)

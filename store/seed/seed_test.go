@@ -193,8 +193,9 @@ func checkBeds(t *testing.T, cat *catalog.Catalog, priced map[string]bool) {
 		}
 		status[b.Status]++
 	}
-	if status[catalog.BedBlocked] != 1 || status[catalog.BedCleaning] != 1 || status[catalog.BedAvailable] != len(beds)-2 {
-		t.Errorf("bed states = %v; want one blocked, one cleaning, the rest available", status)
+	if status[catalog.BedBlocked] != 1 || status[catalog.BedCleaning] != 1 || status[catalog.BedOccupied] != 3 ||
+		status[catalog.BedAvailable] != len(beds)-5 {
+		t.Errorf("bed states = %v; want one blocked, one cleaning, three occupied by the demo inpatients, the rest available", status)
 	}
 }
 
