@@ -43,6 +43,7 @@ type Deps struct {
 	Patients *patients.Store
 	Accounts *billing.Accounts
 	Charges  *billing.Charges
+	Billing  *billing.Desk // the billing desk: charges, invoices, payments, claims, cash days
 	OPD      *opd.Store
 	Audit    Auditor // the audit trail; every PHI read and change is recorded
 	Static   fs.FS

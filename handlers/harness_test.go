@@ -80,7 +80,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 	}
 	deps := handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
 		Auth: identity.NewAuthenticator(db), Catalog: catalog.New(db), Patients: pats, Accounts: billing.NewAccounts(db),
-		Charges: billing.NewCharges(db), OPD: opd.New(db, catalog.New(db), opd.Options{Location: cfg.Location, Patients: pats,
+		Charges: billing.NewCharges(db), Billing: billing.New(db), OPD: opd.New(db, catalog.New(db), opd.Options{Location: cfg.Location, Patients: pats,
 			OnVisitComplete: pats.SetLastVisit}), Audit: audit.New(db, quiet), Static: static.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	app, err := handlers.NewApp(cfg, deps)

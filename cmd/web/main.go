@@ -161,7 +161,7 @@ func serve(cfg config, log *slog.Logger) error {
 			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure, Location: cfg.Location},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
-				Charges: billing.NewCharges(db), OPD: opdStore, Audit: trail, Static: static.FS, Log: log})
+				Charges: billing.NewCharges(db), Billing: billing.New(db), OPD: opdStore, Audit: trail, Static: static.FS, Log: log})
 		if err != nil {
 			return err
 		}

@@ -122,11 +122,10 @@ func (s *Charges) Post(ctx context.Context, ch Charge) error {
 	if err := s.addEntry(ctx, ch); err != nil {
 		return err
 	}
-	if ch.V == 1 { // just posted: the entry already shows its state
-		if err := s.follow(ctx, ch, map[string]bool{}); err != nil {
-			return err
-		}
-	} else if err := s.sync(ctx, []Charge{ch}); err != nil {
+	if ch.V == 1 { // just posted: the entry shows its state, and adding it cleared the mark
+		return s.follow(ctx, ch, map[string]bool{})
+	}
+	if err := s.sync(ctx, []Charge{ch}); err != nil {
 		return err
 	}
 	return s.l.clearPending(ctx, ch.PatientID, key)

@@ -2,7 +2,6 @@ package billing_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sync"
@@ -346,64 +345,67 @@ func TestRepairFinishesAnInterruptedCharge(t *testing.T) {
 func TestBalanceInvariantAfterRandomOperations(t *testing.T) {
 	d, _ := newDesk(t)
 	ctx := context.Background()
-	r := rand.New(rand.NewPCG(8, 2026))
+	// Four clerks work at once, each on their own patient's account, 250 operations each.
 	patients := []string{"p1", "p2", "p3", "p4"}
-	var charges []string
-	var invoices []string
-	counts := map[string]int{}
-	for i := range 1000 {
-		p := patients[r.IntN(len(patients))]
-		switch op := r.IntN(10); {
-		case op < 4:
-			id := fmt.Sprintf("ipd:%s:%d", p, i)
-			require.NoError(t, d.Charges.Post(ctx, charge(p, id, "A-"+p, []string{"MED", "LAB", "PHARM"}[r.IntN(3)], int64(r.IntN(500000)+1), []int64{0, 500, 1800}[r.IntN(3)])))
-			charges = append(charges, id)
-		case op < 5 && len(charges) > 0:
-			_, err := d.Charges.Reverse(ctx, charges[r.IntN(len(charges))], "random", "test")
-			if err != nil {
-				require.ErrorIs(t, err, store.ErrInvalid)
-			}
-		case op < 7:
-			v, err := d.View(ctx, p)
-			if errors.Is(err, store.ErrNotFound) {
-				continue // no charge posted for this patient yet
-			}
-			require.NoError(t, err)
-			if len(v.Unbilled) == 0 {
-				continue
-			}
-			var ids []string
-			lines, err := d.UnbilledCharges(ctx, p, v.Unbilled[0].ID)
-			require.NoError(t, err)
-			for _, e := range lines {
-				ids = append(ids, e.Ref)
-			}
-			inv, err := d.Invoices.Create(ctx, billing.Draft{PatientID: p, ChargeIDs: ids, Terms: billing.Terms{DiscountBP: int64(r.IntN(1000)), LimitBP: 1000}, DiscountReason: "random", By: "t"})
-			require.NoError(t, err)
-			invoices = append(invoices, inv.ID)
-		case op < 9 && len(invoices) > 0:
-			inv, err := d.Invoices.ByID(ctx, invoices[r.IntN(len(invoices))])
-			require.NoError(t, err)
-			due, _ := inv.Dues()
-			if inv.Status != billing.InvoiceIssued || due <= 0 {
-				continue
-			}
-			amt := int64(r.IntN(int(due))) + 1
-			counts[p]++
-			_, err = d.Payments.Post(ctx, billing.PaymentInput{Token: fmt.Sprintf("rand-%s-%d", p, i), PatientID: inv.PatientID, Invoice: inv.ID,
-				Mode: billing.ModeCash, Amount: amt, By: "cash", Day: today})
-			require.NoError(t, err)
-		case len(invoices) > 0:
-			_, err := d.Invoices.Cancel(ctx, invoices[r.IntN(len(invoices))], "random", "sup")
-			if err != nil {
-				require.ErrorIs(t, err, store.ErrInvalid)
-			}
-		}
+	var wg sync.WaitGroup
+	for w, p := range patients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			randomOperations(t, d, p, rand.New(rand.NewPCG(8, uint64(w))), 250)
+		}()
 	}
+	wg.Wait()
 	for _, p := range patients {
 		require.NoError(t, d.Check(ctx, p), p)
 	}
 	n, err := d.CheckAll(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, len(patients), n)
+}
+
+func randomOperations(t *testing.T, d *billing.Desk, p string, r *rand.Rand, n int) {
+	ctx := context.Background()
+	var charges, invoices []string
+	for i := range n {
+		switch op := r.IntN(10); {
+		case op < 4:
+			id := fmt.Sprintf("ipd:%s:%d", p, i)
+			assert.NoError(t, d.Charges.Post(ctx, charge(p, id, "A-"+p, []string{"MED", "LAB", "PHARM"}[r.IntN(3)], int64(r.IntN(500000)+1), []int64{0, 500, 1800}[r.IntN(3)])))
+			charges = append(charges, id)
+		case op < 5 && len(charges) > 0:
+			_, err := d.Charges.Reverse(ctx, charges[r.IntN(len(charges))], "random", "test")
+			if err != nil {
+				assert.ErrorIs(t, err, store.ErrInvalid)
+			}
+		case op < 7 && len(charges) > 0:
+			lines, err := d.UnbilledCharges(ctx, p, "A-"+p)
+			if !assert.NoError(t, err) || len(lines) == 0 {
+				continue
+			}
+			var ids []string
+			for _, e := range lines[:min(len(lines), 8)] {
+				ids = append(ids, e.Ref)
+			}
+			inv, err := d.Invoices.Create(ctx, billing.Draft{PatientID: p, ChargeIDs: ids, Terms: billing.Terms{DiscountBP: int64(r.IntN(1000)), LimitBP: 1000}, DiscountReason: "random", By: "t"})
+			if assert.NoError(t, err) {
+				invoices = append(invoices, inv.ID)
+			}
+		case op < 9 && len(invoices) > 0:
+			inv, err := d.Invoices.ByID(ctx, invoices[r.IntN(len(invoices))])
+			assert.NoError(t, err)
+			due, _ := inv.Dues()
+			if inv.Status != billing.InvoiceIssued || due <= 0 {
+				continue
+			}
+			_, err = d.Payments.Post(ctx, billing.PaymentInput{Token: fmt.Sprintf("rand-%s-%d", p, i), PatientID: p, Invoice: inv.ID,
+				Mode: billing.ModeCash, Amount: int64(r.IntN(int(due))) + 1, By: "cash", Day: today})
+			assert.NoError(t, err)
+		case op == 9 && len(invoices) > 0:
+			_, err := d.Invoices.Cancel(ctx, invoices[r.IntN(len(invoices))], "random", "sup")
+			if err != nil {
+				assert.ErrorIs(t, err, store.ErrInvalid)
+			}
+		}
+	}
 }

@@ -51,10 +51,10 @@ type Invoice struct {
 	Policy         *Policy          `bson:"policy,omitempty"`
 	Interim        bool             `bson:"interim,omitempty"`
 	Status         string           `bson:"status"`
-	Paid           map[string]int64 `bson:"paid"`       // patient payments: payment id → paise
-	PayerPaid      map[string]int64 `bson:"payer_paid"` // payer settlements: payment id → paise
-	Credits        map[string]int64 `bson:"credits"`    // credit notes: number → paise
-	Moved          map[string]int64 `bson:"moved"`      // rejected by the payer, moved to the patient: claim → paise
+	Paid           map[string]int64 `bson:"paid"`              // patient payments: payment id → paise
+	PayerPaid      map[string]int64 `bson:"payer_paid"`        // payer settlements: payment id → paise
+	Credits        map[string]int64 `bson:"credits"`           // credit notes: number → paise
+	Moved          map[string]int64 `bson:"moved"`             // rejected by the payer, moved to the patient: claim → paise
 	Against        string           `bson:"against,omitempty"` // credit note: the invoice
 	Page           int64            `bson:"page"`
 	CancelPage     int64            `bson:"cancel_page,omitempty"`
@@ -114,10 +114,14 @@ func readInvoice(ctx context.Context, db *store.DB, id string) (Invoice, error) 
 	return inv, nil
 }
 
-func (s *Charges) invoice(ctx context.Context, id string) (Invoice, error) { return readInvoice(ctx, s.db, id) }
+func (s *Charges) invoice(ctx context.Context, id string) (Invoice, error) {
+	return readInvoice(ctx, s.db, id)
+}
 
 // ByID returns an invoice or credit note, or store.ErrNotFound.
-func (s *Invoices) ByID(ctx context.Context, id string) (Invoice, error) { return readInvoice(ctx, s.db, id) }
+func (s *Invoices) ByID(ctx context.Context, id string) (Invoice, error) {
+	return readInvoice(ctx, s.db, id)
+}
 
 // Draft is what the desk asks an invoice to be drawn from.
 type Draft struct {
@@ -367,7 +371,7 @@ func (s *Charges) applyCredit(ctx context.Context, ch Charge) error {
 	}
 	cn := Invoice{ID: ch.CreditNote, Kind: KindCreditNote, PatientID: ch.PatientID, MRN: ch.MRN, Name: ch.Name,
 		Encounter: ch.Encounter, EncounterKind: ch.EncounterKind, Lines: []Line{LineOf(ch)},
-		Totals: Totals{Net: ch.Amount, Tax: ch.Tax(), Gross: ch.Gross(), Discount: ch.Gross() - ch.Credit, Total: ch.Credit, Patient: ch.Credit},
+		Totals:         Totals{Net: ch.Amount, Tax: ch.Tax(), Gross: ch.Gross(), Discount: ch.Gross() - ch.Credit, Total: ch.Credit, Patient: ch.Credit},
 		DiscountReason: ch.ReverseReason, Status: InvoiceIssued, Against: inv.ID, Page: ch.RevPage,
 		Paid: map[string]int64{}, PayerPaid: map[string]int64{}, Credits: map[string]int64{}, Moved: map[string]int64{},
 		CreatedAt: ch.ReversedAt, CreatedBy: ch.ReversedBy}

@@ -71,20 +71,20 @@ func (s Sums) Balance() int64 { return s.Charges - s.Payments - s.Adjust }
 
 // Entry is one ledger event as the account page shows it.
 type Entry struct {
-	N        int64     `bson:"n"` // always 1: its presence is what makes an add insert-once
-	Kind     string    `bson:"k"` // charge, reversal, discount, undiscount, credit, payment, refund, invoice
-	Cat      string    `bson:"cat"`
-	Amount   int64     `bson:"amt"` // moves the category's sum by this much
-	Ref      string    `bson:"ref"` // the source document's _id
-	At       time.Time `bson:"at"`
-	Text     string    `bson:"t,omitempty"`
-	Enc      string    `bson:"enc,omitempty"` // charges only, from here on
-	EncKind  string    `bson:"ek,omitempty"`
-	Dept     string    `bson:"dept,omitempty"`
-	Qty      int64     `bson:"qty,omitempty"`
-	Status   string    `bson:"st,omitempty"`
-	Invoice  string    `bson:"inv,omitempty"`
-	CV       int64     `bson:"cv,omitempty"` // the charge version this copy was taken at
+	N       int64     `bson:"n"` // always 1: its presence is what makes an add insert-once
+	Kind    string    `bson:"k"` // charge, reversal, discount, undiscount, credit, payment, refund, invoice
+	Cat     string    `bson:"cat"`
+	Amount  int64     `bson:"amt"` // moves the category's sum by this much
+	Ref     string    `bson:"ref"` // the source document's _id
+	At      time.Time `bson:"at"`
+	Text    string    `bson:"t,omitempty"`
+	Enc     string    `bson:"enc,omitempty"` // charges only, from here on
+	EncKind string    `bson:"ek,omitempty"`
+	Dept    string    `bson:"dept,omitempty"`
+	Qty     int64     `bson:"qty,omitempty"`
+	Status  string    `bson:"st,omitempty"`
+	Invoice string    `bson:"inv,omitempty"`
+	CV      int64     `bson:"cv,omitempty"` // the charge version this copy was taken at
 }
 
 type page struct {
@@ -184,7 +184,7 @@ func (l ledger) add(ctx context.Context, patientID string, n int64, key string, 
 	if err != nil {
 		return err
 	}
-	return l.syncSums(ctx, patientID, pg)
+	return l.syncSums(ctx, patientID, pg, key)
 }
 
 // mutate changes a page in Go and writes it back whole, with its sums worked out again,
@@ -263,7 +263,10 @@ func summarise(pg page) Sums {
 // syncSums copies a page's sums to the account unless it holds a newer copy, and
 // recomputes the balance from the copies: a read-modify-write guarded by the account's
 // version, retried when another writer got in first.
-func (l ledger) syncSums(ctx context.Context, patientID string, pg page) error {
+//
+// done names pending events whose follow-ups are complete with this copy: they are
+// cleared in the same write.
+func (l ledger) syncSums(ctx context.Context, patientID string, pg page, done ...string) error {
 	key := strconv.FormatInt(pg.N, 10)
 	for attempt := 0; attempt < 100; attempt++ {
 		a, err := l.account(ctx, patientID)
@@ -276,6 +279,13 @@ func (l ledger) syncSums(ctx context.Context, patientID string, pg page) error {
 		cur, have := a.PageSums[key]
 		full := pg.Count >= pageCap && a.Pages == pg.N
 		if have && cur.V >= pg.V && !full {
+			for _, k := range done {
+				if _, ok := a.Pending[k]; ok && !strings.HasPrefix(k, "invoice~") {
+					if err := l.clearPending(ctx, patientID, k); err != nil {
+						return err
+					}
+				}
+			}
 			return nil
 		}
 		if !have || cur.V < pg.V {
@@ -294,7 +304,17 @@ func (l ledger) syncSums(ctx context.Context, patientID string, pg page) error {
 		if a.Version == 0 {
 			cond = guard.Below("version", 1)
 		}
-		ok, err := guard.Update(ctx, l.db, store.CollAccounts, patientID, []guard.Cond{cond}, bson.D{{Key: "$set", Value: set}}, nil)
+		update := bson.D{{Key: "$set", Value: set}}
+		var unset bson.D
+		for _, k := range done {
+			if _, ok := a.Pending[k]; ok && !strings.HasPrefix(k, "invoice~") {
+				unset = append(unset, bson.E{Key: "pending." + k, Value: ""})
+			}
+		}
+		if len(unset) > 0 {
+			update = append(update, bson.E{Key: "$unset", Value: unset})
+		}
+		ok, err := guard.Update(ctx, l.db, store.CollAccounts, patientID, []guard.Cond{cond}, update, nil)
 		if err != nil || ok {
 			return err
 		}

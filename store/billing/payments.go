@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"hms/store"
 	"hms/store/guard"
@@ -121,7 +122,9 @@ func (s *Payments) ByID(ctx context.Context, id string) (Payment, error) {
 // NewToken returns a fresh idempotency token for a payment form.
 func NewToken() string { return newToken() }
 
-func refKey(mode, ref string) string { return "pay:" + mode + ":" + strings.ToUpper(strings.TrimSpace(ref)) }
+func refKey(mode, ref string) string {
+	return "pay:" + mode + ":" + strings.ToUpper(strings.TrimSpace(ref))
+}
 
 // Post takes a payment. It is idempotent on the form's token (20 concurrent posts of
 // one form store one payment) and on the mode's reference (two cashiers entering the
@@ -344,10 +347,7 @@ func (s *Payments) apply(ctx context.Context, p Payment) error {
 		text = "Settlement of claim " + p.Claim + " by " + p.Payer + " " + p.Number
 	}
 	e := Entry{Kind: p.Kind, Cat: catPayment, Amount: amt, Ref: p.ID, At: p.At, Text: text, Invoice: p.Invoice}
-	if err := s.l.add(ctx, p.PatientID, p.Page, entryKey("payment", p.ID), e); err != nil {
-		return err
-	}
-	return s.l.clearPending(ctx, p.PatientID, entryKey("payment", p.ID))
+	return s.l.add(ctx, p.PatientID, p.Page, entryKey("payment", p.ID), e) // clears the pending mark
 }
 
 // RefundInput is a refund of an account's credit, as a clerk asks for it.
@@ -381,7 +381,10 @@ func (s *Payments) RequestRefund(ctx context.Context, in RefundInput) (Payment, 
 	if _, err := s.c.W.InsertOne(ctx, p); err != nil && !store.IsDuplicate(err) {
 		return p, fmt.Errorf("store: refund: %w", err)
 	}
-	return s.ByID(ctx, p.ID)
+	if p, err = s.ByID(ctx, p.ID); err != nil || p.Status != RefundRequested {
+		return p, err
+	}
+	return p, s.listRefund(ctx, p, true)
 }
 
 // ApproveRefund pays out a requested refund: a supervisor other than the requester,
@@ -424,17 +427,24 @@ func (s *Payments) ApproveRefund(ctx context.Context, id, by, day string) (Payme
 	if err := s.number(ctx, &p); err != nil {
 		return p, err
 	}
+	if err := s.listRefund(ctx, p, false); err != nil {
+		return p, err
+	}
 	return p, s.apply(ctx, p)
 }
 
 // RejectRefund declines a requested refund.
 func (s *Payments) RejectRefund(ctx context.Context, id, by string) error {
+	var p Payment
 	ok, err := guard.Update(ctx, s.db, store.CollPayments, id, []guard.Cond{guard.Eq("status", RefundRequested)},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: RefundRejected}, {Key: "approved_by", Value: by}}}}, nil)
+		bson.D{{Key: "$set", Value: bson.D{{Key: "status", Value: RefundRejected}, {Key: "approved_by", Value: by}}}}, &p)
 	if err == nil && !ok {
 		err = fmt.Errorf("%w: the refund is no longer waiting", store.ErrInvalid)
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return s.listRefund(ctx, p, false)
 }
 
 // repair finishes a payment a crash interrupted, or undoes its gates if it was never stored.
@@ -461,4 +471,38 @@ func (s *Payments) repair(ctx context.Context, patientID, ref string) error {
 		return s.l.clearPending(ctx, patientID, entryKey("payment", id))
 	}
 	return s.apply(ctx, p)
+}
+
+const listRefunds = "refunds"
+
+// listRefund keeps the refunds waiting for a supervisor on one list document.
+func (s *Payments) listRefund(ctx context.Context, p Payment, on bool) error {
+	update := bson.D{{Key: "$unset", Value: bson.D{{Key: "r." + keyEscaper.Replace(p.ID), Value: ""}}}}
+	if on {
+		update = bson.D{{Key: "$set", Value: bson.D{{Key: "r." + keyEscaper.Replace(p.ID), Value: p}}}}
+	}
+	_, err := s.db.W.Collection(store.CollBillList).UpdateOne(ctx, bson.D{{Key: "_id", Value: listRefunds}}, update, options.UpdateOne().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("store: refunds list: %w", err)
+	}
+	return nil
+}
+
+// Requested lists the refunds of a patient waiting for approval.
+func (s *Payments) Requested(ctx context.Context, patientID string) ([]Payment, error) {
+	var doc struct {
+		R map[string]Payment `bson:"r"`
+	}
+	err := s.db.R.Collection(store.CollBillList).FindOne(ctx, bson.D{{Key: "_id", Value: listRefunds}}).Decode(&doc)
+	if err != nil && !store.NoDocs(err) {
+		return nil, fmt.Errorf("store: refunds list: %w", err)
+	}
+	var out []Payment
+	for _, p := range doc.R {
+		if p.PatientID == patientID {
+			out = append(out, p)
+		}
+	}
+	slices.SortFunc(out, func(a, b Payment) int { return a.At.Compare(b.At) })
+	return out, nil
 }
