@@ -4,6 +4,7 @@
 //
 //	bench -suite search -sizes 2000,20000   patient search (make bench-search)
 //	bench -suite opd                        OPD queue and consult pages (make bench-opd)
+//	bench -suite billing                    billing desk account page (make bench-billing)
 package main
 
 import (
@@ -19,6 +20,8 @@ func main() {
 	requests := flag.Int("requests", 300, "requests per page and concurrency level")
 	past := flag.Int("past-visits", 100000, "opd: completed visits of earlier days in the database")
 	today := flag.Int("today-visits", 300, "opd: visits checked in today")
+	charges := flag.Int("charges", 200000, "billing: charges in the database")
+	mine := flag.Int("my-charges", 2000, "billing: charges of the measured patient")
 	out := flag.String("json", "", "also write the results to this JSON file")
 	flag.Parse()
 	var (
@@ -30,6 +33,8 @@ func main() {
 		rows, err = searchSuite(*sizes, *requests)
 	case "opd":
 		rows, err = opdSuite(*past, *today, *requests)
+	case "billing":
+		rows, err = billingSuite(*charges, *mine, *requests)
 	default:
 		err = fmt.Errorf("unknown suite %q", *suite)
 	}

@@ -123,6 +123,9 @@ func (s *Charges) Post(ctx context.Context, ch Charge) error {
 		return err
 	}
 	if ch.V == 1 { // just posted: the entry shows its state, and adding it cleared the mark
+		if acct.Listed {
+			return nil
+		}
 		return s.follow(ctx, ch, map[string]bool{})
 	}
 	if err := s.sync(ctx, []Charge{ch}); err != nil {

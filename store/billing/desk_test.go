@@ -409,3 +409,20 @@ func randomOperations(t *testing.T, d *billing.Desk, p string, r *rand.Rand, n i
 		}
 	}
 }
+
+func TestBulkPostLeavesWhatPostWould(t *testing.T) {
+	d, db := newDesk(t)
+	ctx := context.Background()
+	var chs []billing.Charge
+	for i := range 130 { // two full pages and a partial one
+		chs = append(chs, charge("p1", fmt.Sprintf("bulk:%d", i), "A1", []string{"MED", "LAB"}[i%2], 1000, []int64{0, 1800}[i%2]))
+	}
+	require.NoError(t, billing.BulkPost(ctx, db, chs))
+	require.NoError(t, d.Check(ctx, "p1"))
+	v, err := d.View(ctx, "p1")
+	require.NoError(t, err)
+	assert.Equal(t, int64(130), v.Charges)
+	assert.Equal(t, int64(65*1000+65*1180), v.Balance)
+	require.NoError(t, d.Charges.Post(ctx, charge("p1", "after-bulk", "A1", "MED", 500, 0)), "posting goes on after a bulk load")
+	require.NoError(t, d.Check(ctx, "p1"))
+}

@@ -294,7 +294,7 @@ func (l ledger) syncSums(ctx context.Context, patientID string, pg page, done ..
 			a.PageSums[key] = s
 		}
 		total := a.Totals()
-		set := bson.D{{Key: "page_sums", Value: a.PageSums}, {Key: "balance", Value: total.Balance()},
+		set := bson.D{{Key: "page_sums." + key, Value: a.PageSums[key]}, {Key: "balance", Value: total.Balance()},
 			{Key: "charges_total", Value: total.Charges}, {Key: "payments_total", Value: total.Payments},
 			{Key: "adjust_total", Value: total.Adjust}, {Key: "version", Value: a.Version + 1}}
 		if full {
