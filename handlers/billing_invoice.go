@@ -228,6 +228,13 @@ func (a *App) invoiceVM(c *fiber.Ctx, inv billing.Invoice) (views.InvoicePrintVM
 		vm.TaxLines = append(vm.TaxLines, views.TaxLineVM{Rate: taxText(tl.RateBP), Taxable: views.Money(tl.Taxable), Tax: views.Money(tl.Tax)})
 	}
 	issued := inv.Kind == billing.KindInvoice && inv.Status == billing.InvoiceIssued
+	if issued {
+		for _, l := range inv.Lines {
+			if _, credited := creditedCharge(inv, l.ChargeID); !credited {
+				vm.Billed = append(vm.Billed, views.DraftLine{ID: l.ChargeID, Desc: l.Description, Amount: views.Money(l.Gross)})
+			}
+		}
+	}
 	vm.CanPay = issued && pd > 0 && can(roles, PermPayments)
 	vm.CanCancel = issued && can(roles, PermBillingSupervise)
 	if issued && inv.Policy != nil {
@@ -290,4 +297,15 @@ func (a *App) invoiceCancel(c *fiber.Ctx) error {
 	vm.Errors = errs
 	c.Status(fiber.StatusUnprocessableEntity)
 	return a.page(c, inv.ID, views.InvoicePrint(vm))
+}
+
+// creditedCharge reports whether a line's charge has been credited already: its credit
+// note's line names it.
+func creditedCharge(inv billing.Invoice, chargeID string) (string, bool) {
+	for cn := range inv.Credits {
+		if inv.CreditLines[cn] == chargeID {
+			return cn, true
+		}
+	}
+	return "", false
 }

@@ -38,32 +38,33 @@ type Policy struct {
 
 // Invoice is a numbered bill (or a credit note against one).
 type Invoice struct {
-	ID             string           `bson:"_id"`
-	Kind           string           `bson:"kind"`
-	PatientID      string           `bson:"patient_id"`
-	MRN            string           `bson:"mrn"`
-	Name           string           `bson:"name"`
-	Encounter      string           `bson:"encounter"`
-	EncounterKind  string           `bson:"encounter_kind"`
-	Lines          []Line           `bson:"lines"`
-	Totals         Totals           `bson:"totals"`
-	DiscountReason string           `bson:"discount_reason,omitempty"`
-	Policy         *Policy          `bson:"policy,omitempty"`
-	Interim        bool             `bson:"interim,omitempty"`
-	Status         string           `bson:"status"`
-	Paid           map[string]int64 `bson:"paid"`              // patient payments: payment id → paise
-	PayerPaid      map[string]int64 `bson:"payer_paid"`        // payer settlements: payment id → paise
-	Credits        map[string]int64 `bson:"credits"`           // credit notes: number → paise
-	Moved          map[string]int64 `bson:"moved"`             // rejected by the payer, moved to the patient: claim → paise
-	Against        string           `bson:"against,omitempty"` // credit note: the invoice
-	Page           int64            `bson:"page"`
-	CancelPage     int64            `bson:"cancel_page,omitempty"`
-	CancelReason   string           `bson:"cancel_reason,omitempty"`
-	CancelledBy    string           `bson:"cancelled_by,omitempty"`
-	CancelledAt    time.Time        `bson:"cancelled_at,omitempty"`
-	Version        int64            `bson:"version"`
-	CreatedAt      time.Time        `bson:"created_at"`
-	CreatedBy      string           `bson:"created_by"`
+	ID             string            `bson:"_id"`
+	Kind           string            `bson:"kind"`
+	PatientID      string            `bson:"patient_id"`
+	MRN            string            `bson:"mrn"`
+	Name           string            `bson:"name"`
+	Encounter      string            `bson:"encounter"`
+	EncounterKind  string            `bson:"encounter_kind"`
+	Lines          []Line            `bson:"lines"`
+	Totals         Totals            `bson:"totals"`
+	DiscountReason string            `bson:"discount_reason,omitempty"`
+	Policy         *Policy           `bson:"policy,omitempty"`
+	Interim        bool              `bson:"interim,omitempty"`
+	Status         string            `bson:"status"`
+	Paid           map[string]int64  `bson:"paid"`                   // patient payments: payment id → paise
+	PayerPaid      map[string]int64  `bson:"payer_paid"`             // payer settlements: payment id → paise
+	Credits        map[string]int64  `bson:"credits"`                // credit notes: number → paise
+	CreditLines    map[string]string `bson:"credit_lines,omitempty"` // credit notes: number → the charge credited
+	Moved          map[string]int64  `bson:"moved"`                  // rejected by the payer, moved to the patient: claim → paise
+	Against        string            `bson:"against,omitempty"`      // credit note: the invoice
+	Page           int64             `bson:"page"`
+	CancelPage     int64             `bson:"cancel_page,omitempty"`
+	CancelReason   string            `bson:"cancel_reason,omitempty"`
+	CancelledBy    string            `bson:"cancelled_by,omitempty"`
+	CancelledAt    time.Time         `bson:"cancelled_at,omitempty"`
+	Version        int64             `bson:"version"`
+	CreatedAt      time.Time         `bson:"created_at"`
+	CreatedBy      string            `bson:"created_by"`
 }
 
 func sum(m map[string]int64) int64 {
@@ -379,7 +380,7 @@ func (s *Charges) applyCredit(ctx context.Context, ch Charge) error {
 		return fmt.Errorf("store: credit note %s: %w", cn.ID, err)
 	}
 	if _, err := s.db.W.Collection(store.CollInvoices).UpdateOne(ctx, bson.D{{Key: "_id", Value: inv.ID}},
-		bson.D{{Key: "$set", Value: bson.D{{Key: "credits." + cn.ID, Value: ch.Credit}}}}); err != nil {
+		bson.D{{Key: "$set", Value: bson.D{{Key: "credits." + cn.ID, Value: ch.Credit}, {Key: "credit_lines." + cn.ID, Value: ch.ID}}}}); err != nil {
 		return fmt.Errorf("store: invoice %s credit: %w", inv.ID, err)
 	}
 	e := Entry{Kind: "credit", Cat: catAdjust, Amount: ch.Credit, Ref: cn.ID, At: ch.ReversedAt,
