@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"errors"
+	"net/url"
 	"sort"
 	"time"
 
@@ -127,7 +128,7 @@ func (a *App) dayClose(c *fiber.Ctx) error {
 		_, err := a.Billing.Payments.CloseDay(c.UserContext(), date, cashier, counted, in.Note, currentUser(c).Username)
 		if err == nil {
 			a.setFlash(c, "ok", "The day of "+cashier+" is closed.")
-			return redirect(c, "/billing/day?date="+date+"&cashier="+cashier)
+			return redirect(c, "/billing/day?date="+date+"&cashier="+url.QueryEscape(cashier))
 		}
 		if !errors.Is(err, billing.ErrDayClosed) {
 			return err

@@ -10,6 +10,7 @@ import (
 	"hms/store"
 	"hms/store/billing"
 	"hms/store/patients"
+	"hms/store/worklist"
 	"hms/views"
 )
 
@@ -145,6 +146,12 @@ func (a *App) invoiceCreate(c *fiber.Ctx) error {
 		case err == nil:
 			if err := a.auditChange(c, "billing.invoice", p.ID, inv.ID); err != nil {
 				return err
+			}
+			if inv.EncounterKind == "ipd" && !inv.Interim {
+				// The final bill of an admission takes it off the desk's discharge list.
+				if err := worklist.New(a.DB).Remove(ctx, worklist.BillingDischarge, "adm:"+inv.Encounter); err != nil {
+					return err
+				}
 			}
 			return redirect(c, "/billing/invoices/"+inv.ID)
 		case errors.Is(err, billing.ErrDiscountLimit):

@@ -13,6 +13,7 @@ import (
 
 	"hms/handlers"
 	"hms/store/billing"
+	"hms/store/worklist"
 )
 
 var (
@@ -118,4 +119,25 @@ func TestBillingPagesNeedTheBillingDesk(t *testing.T) {
 	}
 	status, _, _ := e.as(handlers.RoleFrontDesk).get("/billing/accounts/" + id + "/pay?advance=1")
 	assert.Equal(t, http.StatusOK, status, "the front desk takes payments")
+}
+
+func TestFinalBillTakesADischargeOffTheDeskList(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	id := e.patientID("Anil Kumar")
+	require.NoError(t, e.deps.Billing.Charges.Post(ctx, billing.Charge{ID: "bed:A0000001:2026-11-26", PatientID: id, MRN: "x", Name: "Anil Kumar",
+		Encounter: "A0000001", EncounterKind: "ipd", Department: "WARD", ServiceCode: "BED-GEN", Description: "General ward bed", Qty: 1, UnitPrice: 150000, PostedBy: "t"}))
+	lists := worklist.New(e.db)
+	require.NoError(t, lists.Add(ctx, worklist.BillingDischarge, worklist.Item{ID: "adm:A0000001", Kind: worklist.KindDischarge, Ref: "A0000001",
+		PatientID: id, MRN: "x", Name: "Anil Kumar", Where: "Ward W1 · bed 3"}))
+	clerk := e.as(handlers.RoleBillingClerk)
+	_, body, _ := clerk.get("/billing")
+	assert.Contains(t, body, "Ward W1 · bed 3", "awaiting the final bill")
+	_, body, _ = clerk.get("/billing/accounts/" + id + "/invoice?enc=A0000001")
+	assert.Contains(t, body, "General ward bed")
+	status, _, _ := clerk.post("/billing/accounts/"+id+"/invoices", url.Values{"encounter": {"A0000001"}, "charge": {"bed:A0000001:2026-11-26"}})
+	require.Equal(t, http.StatusSeeOther, status)
+	items, _, err := lists.Items(ctx, worklist.BillingDischarge)
+	require.NoError(t, err)
+	assert.Empty(t, items)
 }
