@@ -20,7 +20,7 @@ func main() {
 	requests := flag.Int("requests", 300, "requests per page and concurrency level")
 	past := flag.Int("past-visits", 100000, "opd: completed visits of earlier days in the database")
 	today := flag.Int("today-visits", 300, "opd: visits checked in today")
-	charges := flag.Int("charges", 200000, "billing: charges in the database")
+	charges := flag.Int("charges", 100000, "billing: charges in the database")
 	mine := flag.Int("my-charges", 2000, "billing: charges of the measured patient")
 	out := flag.String("json", "", "also write the results to this JSON file")
 	flag.Parse()

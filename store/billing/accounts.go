@@ -22,10 +22,14 @@ type Account struct {
 	CreatedAt time.Time `bson:"created_at"`
 	CreatedBy string    `bson:"created_by"`
 
-	// The ledger (ledger.go): how many pages, each page's sums as last copied, and the
-	// events in flight. Balance = charges − payments − adjustments of the copies.
+	// The ledger (ledger.go): how many pages, the sums of all pages' copies (kept in the
+	// "<patient>:sums" document), and the events in flight.
+	// Balance = charges − payments − adjustments.
 	Pages         int64              `bson:"pages"`
-	PageSums      map[string]Sums    `bson:"page_sums,omitempty"`
+	Unbilled      map[string]EncSum  `bson:"unbilled,omitempty"` // escaped encounter → unbilled by department
+	Events        []Entry            `bson:"events,omitempty"`   // invoices, payments, adjustments
+	ChargeCount   int64              `bson:"charge_count"`
+	SumsV         int64              `bson:"sums_v"` // the version of the sums document this reflects
 	ChargesTotal  int64              `bson:"charges_total"`
 	PaymentsTotal int64              `bson:"payments_total"`
 	AdjustTotal   int64              `bson:"adjust_total"`
@@ -40,15 +44,9 @@ type Pending struct {
 	At     time.Time `bson:"at"`
 }
 
-// Totals adds up the copied page sums.
+// Totals are the account's sums.
 func (a Account) Totals() Sums {
-	var t Sums
-	for _, s := range a.PageSums {
-		t.Charges += s.Charges
-		t.Payments += s.Payments
-		t.Adjust += s.Adjust
-	}
-	return t
+	return Sums{Charges: a.ChargesTotal, Payments: a.PaymentsTotal, Adjust: a.AdjustTotal}
 }
 
 // Accounts reads and writes billing accounts.

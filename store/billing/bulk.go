@@ -77,13 +77,15 @@ func BulkPost(ctx context.Context, db *store.DB, chs []Charge) error {
 		if pages > 0 && int64(len(idx))%pageCap == 0 {
 			pages++ // the last page is full: the next post opens a new one
 		}
-		a := Account{PageSums: sums}
-		t := a.Totals()
+		t, unbilled, events := aggregate(sums)
 		first := chs[idx[0]]
+		if _, err := db.W.Collection(store.CollLedger).InsertOne(ctx, sumsDoc{ID: sumsID(pid), V: 1, Pages: sums}); err != nil {
+			return fmt.Errorf("store: bulk ledger sums %s: %w", pid, err)
+		}
 		_, err := db.W.Collection(store.CollAccounts).UpdateOne(ctx, bson.D{{Key: "_id", Value: pid}},
-			bson.D{{Key: "$set", Value: bson.D{{Key: "pages", Value: pages}, {Key: "page_sums", Value: sums}, {Key: "balance", Value: t.Balance()},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "pages", Value: pages}, {Key: "balance", Value: t.Balance()},
 				{Key: "charges_total", Value: t.Charges}, {Key: "payments_total", Value: t.Payments}, {Key: "adjust_total", Value: t.Adjust},
-				{Key: "version", Value: int64(1)}}},
+				{Key: "charge_count", Value: t.N}, {Key: "unbilled", Value: unbilled}, {Key: "events", Value: events}, {Key: "sums_v", Value: int64(1)}}},
 				{Key: "$setOnInsert", Value: bson.D{{Key: "mrn", Value: first.MRN}, {Key: "name", Value: first.Name}, {Key: "status", Value: "open"},
 					{Key: "created_at", Value: now}, {Key: "created_by", Value: first.PostedBy}}}}, options.UpdateOne().SetUpsert(true))
 		if err != nil {

@@ -81,46 +81,33 @@ func (d *Desk) View(ctx context.Context, patientID string) (AccountView, error) 
 			return AccountView{}, err
 		}
 	}
-	v := AccountView{Account: a}
+	v := AccountView{Account: a, Charges: a.ChargeCount}
 	encs := map[string]*Encounter{}
-	for _, ps := range a.PageSums {
-		v.Charges += ps.N
-		for ek, es := range ps.Unbilled {
-			id := keyUnescaper.Replace(ek)
-			enc, ok := encs[id]
-			if !ok {
-				enc = &Encounter{ID: id, Kind: es.Kind}
-				encs[id] = enc
-			}
-			for dk, ds := range es.Depts {
-				dept := keyUnescaper.Replace(dk)
-				i := slices.IndexFunc(enc.Groups, func(g Group) bool { return g.Department == dept })
-				if i < 0 {
-					enc.Groups = append(enc.Groups, Group{Department: dept})
-					i = len(enc.Groups) - 1
-				}
-				enc.Groups[i].Count += ds.N
-				enc.Groups[i].Total += ds.Amount
-				enc.Total += ds.Amount
-				enc.Count += ds.N
-				v.UnbilledTotal += ds.Amount
-			}
+	for ek, es := range a.Unbilled {
+		id := keyUnescaper.Replace(ek)
+		enc := &Encounter{ID: id, Kind: es.Kind}
+		encs[id] = enc
+		for dk, ds := range es.Depts {
+			enc.Groups = append(enc.Groups, Group{Department: keyUnescaper.Replace(dk), Count: ds.N, Total: ds.Amount})
+			enc.Total += ds.Amount
+			enc.Count += ds.N
+			v.UnbilledTotal += ds.Amount
 		}
-		for _, e := range ps.Events {
-			switch e.Kind {
-			case "invoice", "credit":
-				inv, err := readInvoice(ctx, d.db, e.Ref)
-				if err != nil {
-					return v, err
-				}
-				v.Invoices = append(v.Invoices, inv)
-			case KindPayment, KindRefund:
-				v.Payments = append(v.Payments, e)
+	}
+	for _, e := range a.Events {
+		switch e.Kind {
+		case "invoice", "credit":
+			inv, err := readInvoice(ctx, d.db, e.Ref)
+			if err != nil {
+				return v, err
 			}
-			switch e.Kind {
-			case "reversal", "discount", "undiscount", "credit":
-				v.Adjustments = append(v.Adjustments, e)
-			}
+			v.Invoices = append(v.Invoices, inv)
+		case KindPayment, KindRefund:
+			v.Payments = append(v.Payments, e)
+		}
+		switch e.Kind {
+		case "reversal", "discount", "undiscount", "credit":
+			v.Adjustments = append(v.Adjustments, e)
 		}
 	}
 	for _, enc := range encs {
@@ -143,17 +130,17 @@ func (d *Desk) View(ctx context.Context, patientID string) (AccountView, error) 
 // UnbilledCharges returns the unbilled charges of one encounter, oldest first, reading
 // only the ledger pages that hold some.
 func (d *Desk) UnbilledCharges(ctx context.Context, patientID, encounter string) ([]Entry, error) {
-	a, err := d.l.account(ctx, patientID)
+	sd, err := d.l.readSums(ctx, patientID)
 	if err != nil {
 		return nil, err
 	}
 	var out []Entry
-	for key, ps := range a.PageSums {
+	for key, ps := range sd.Pages {
 		if _, ok := ps.Unbilled[keyEscaper.Replace(encounter)]; !ok {
 			continue
 		}
 		var pg page
-		id := a.PatientID + ":" + key
+		id := patientID + ":" + key
 		if err := d.l.pages.R.FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&pg); err != nil {
 			return nil, fmt.Errorf("store: ledger page %s: %w", id, err)
 		}
@@ -248,6 +235,13 @@ func (d *Desk) Check(ctx context.Context, patientID string) error {
 	if err != nil {
 		return err
 	}
+	sd, err := d.l.readSums(ctx, patientID)
+	if err != nil {
+		return err
+	}
+	if a.SumsV != sd.V {
+		return fmt.Errorf("%w: %s: the account shows sums version %d, the sums are at %d", ErrLedger, patientID, a.SumsV, sd.V)
+	}
 	var fromEntries Sums
 	for _, pg := range pages {
 		var s Sums
@@ -275,7 +269,7 @@ func (d *Desk) Check(ctx context.Context, patientID string) error {
 		if s.Charges != pg.Sums.Charges || s.Payments != pg.Sums.Payments || s.Adjust != pg.Sums.Adjust {
 			return fmt.Errorf("%w: %s: page %d sums %+v, entries %+v", ErrLedger, patientID, pg.N, pg.Sums, s)
 		}
-		cp := a.PageSums[fmt.Sprint(pg.N)]
+		cp := sd.Pages[fmt.Sprint(pg.N)]
 		if cp.V != pg.V {
 			return fmt.Errorf("%w: %s: account copy of page %d is at version %d, the page at %d", ErrLedger, patientID, pg.N, cp.V, pg.V)
 		}

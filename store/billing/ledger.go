@@ -260,66 +260,140 @@ func summarise(pg page) Sums {
 	return s
 }
 
-// syncSums copies a page's sums to the account unless it holds a newer copy, and
-// recomputes the balance from the copies: a read-modify-write guarded by the account's
-// version, retried when another writer got in first.
-//
-// done names pending events whose follow-ups are complete with this copy: they are
-// cleared in the same write.
+// sumsDoc holds the last copy of each ledger page's sums ("<patient>:sums"): the
+// account keeps only their total, so the account page reads a small document.
+type sumsDoc struct {
+	ID    string          `bson:"_id"`
+	V     int64           `bson:"v"`
+	Pages map[string]Sums `bson:"pages"`
+}
+
+func sumsID(patientID string) string { return patientID + ":sums" }
+
+func (l ledger) readSums(ctx context.Context, patientID string) (sumsDoc, error) {
+	var sd sumsDoc
+	err := l.pages.W.FindOne(ctx, bson.D{{Key: "_id", Value: sumsID(patientID)}}).Decode(&sd)
+	if store.NoDocs(err) {
+		return sumsDoc{ID: sumsID(patientID), Pages: map[string]Sums{}}, nil
+	}
+	if err != nil {
+		return sd, fmt.Errorf("store: ledger sums %s: %w", patientID, err)
+	}
+	if sd.Pages == nil {
+		sd.Pages = map[string]Sums{}
+	}
+	return sd, nil
+}
+
+// aggregate adds up the page copies into what the account shows.
+func aggregate(pages map[string]Sums) (Sums, map[string]EncSum, []Entry) {
+	var t Sums
+	unbilled := map[string]EncSum{}
+	var events []Entry
+	for _, s := range pages {
+		t.Charges += s.Charges
+		t.Payments += s.Payments
+		t.Adjust += s.Adjust
+		t.N += s.N
+		events = append(events, s.Events...)
+		for ek, es := range s.Unbilled {
+			enc, ok := unbilled[ek]
+			if !ok {
+				enc = EncSum{Kind: es.Kind, Depts: map[string]DeptSum{}}
+			}
+			for dk, ds := range es.Depts {
+				d := enc.Depts[dk]
+				d.N += ds.N
+				d.Amount += ds.Amount
+				enc.Depts[dk] = d
+			}
+			unbilled[ek] = enc
+		}
+	}
+	return t, unbilled, events
+}
+
+// syncSums copies a page's sums into the sums document unless it holds a newer copy (a
+// write guarded by that document's version, retried when another writer got in first),
+// then writes their total onto the account unless it already shows a newer one. A full
+// page opens the next. done names pending events whose follow-ups are complete with this
+// copy: they are cleared in the account's write.
 func (l ledger) syncSums(ctx context.Context, patientID string, pg page, done ...string) error {
 	key := strconv.FormatInt(pg.N, 10)
+	next := int64(0)
+	if pg.Count >= pageCap {
+		next = pg.N + 1
+	}
 	for attempt := 0; attempt < 100; attempt++ {
-		a, err := l.account(ctx, patientID)
+		sd, err := l.readSums(ctx, patientID)
 		if err != nil {
 			return err
 		}
-		if a.PageSums == nil {
-			a.PageSums = map[string]Sums{}
-		}
-		cur, have := a.PageSums[key]
-		full := pg.Count >= pageCap && a.Pages == pg.N
-		if have && cur.V >= pg.V && !full {
-			for _, k := range done {
-				if _, ok := a.Pending[k]; ok && !strings.HasPrefix(k, "invoice~") {
-					if err := l.clearPending(ctx, patientID, k); err != nil {
-						return err
-					}
-				}
+		if sd.V == 0 {
+			_, err := l.pages.W.InsertOne(ctx, sumsDoc{ID: sd.ID, V: 1, Pages: map[string]Sums{}})
+			if err != nil && !store.IsDuplicate(err) {
+				return fmt.Errorf("store: ledger sums %s: %w", patientID, err)
 			}
-			return nil
+			continue
 		}
-		if !have || cur.V < pg.V {
-			s := summarise(pg)
-			s.V = pg.V
-			a.PageSums[key] = s
+		if cur, have := sd.Pages[key]; have && cur.V >= pg.V {
+			return l.writeAccount(ctx, patientID, sd, next, done)
 		}
-		total := a.Totals()
-		set := bson.D{{Key: "page_sums." + key, Value: a.PageSums[key]}, {Key: "balance", Value: total.Balance()},
-			{Key: "charges_total", Value: total.Charges}, {Key: "payments_total", Value: total.Payments},
-			{Key: "adjust_total", Value: total.Adjust}, {Key: "version", Value: a.Version + 1}}
-		if full {
-			set = append(set, bson.E{Key: "pages", Value: a.Pages + 1})
-		}
-		cond := guard.Eq("version", a.Version)
-		if a.Version == 0 {
-			cond = guard.Below("version", 1)
-		}
-		update := bson.D{{Key: "$set", Value: set}}
-		var unset bson.D
-		for _, k := range done {
-			if _, ok := a.Pending[k]; ok && !strings.HasPrefix(k, "invoice~") {
-				unset = append(unset, bson.E{Key: "pending." + k, Value: ""})
-			}
-		}
-		if len(unset) > 0 {
-			update = append(update, bson.E{Key: "$unset", Value: unset})
-		}
-		ok, err := guard.Update(ctx, l.db, store.CollAccounts, patientID, []guard.Cond{cond}, update, nil)
-		if err != nil || ok {
+		s := summarise(pg)
+		s.V = pg.V
+		sd.Pages[key] = s
+		ok, err := guard.Update(ctx, l.db, store.CollLedger, sd.ID, []guard.Cond{guard.Eq("v", sd.V)},
+			bson.D{{Key: "$set", Value: bson.D{{Key: "pages." + key, Value: s}, {Key: "v", Value: sd.V + 1}}}}, nil)
+		if err != nil {
 			return err
 		}
+		if ok {
+			sd.V++
+			return l.writeAccount(ctx, patientID, sd, next, done)
+		}
 	}
-	return fmt.Errorf("%w: account %s: too many concurrent changes", store.ErrConflict, patientID)
+	return fmt.Errorf("%w: ledger sums %s: too many concurrent changes", store.ErrConflict, patientID)
+}
+
+// writeAccount puts the total of the sums document on the account unless the account
+// already shows a newer one, opens page `next` (if not zero) and clears done marks.
+func (l ledger) writeAccount(ctx context.Context, patientID string, sd sumsDoc, next int64, done []string) error {
+	t, unbilled, events := aggregate(sd.Pages)
+	var unset bson.D
+	for _, k := range done {
+		if !strings.HasPrefix(k, "invoice~") {
+			unset = append(unset, bson.E{Key: "pending." + k, Value: ""})
+		}
+	}
+	set := bson.D{{Key: "balance", Value: t.Balance()}, {Key: "charges_total", Value: t.Charges},
+		{Key: "payments_total", Value: t.Payments}, {Key: "adjust_total", Value: t.Adjust}, {Key: "charge_count", Value: t.N},
+		{Key: "unbilled", Value: unbilled}, {Key: "events", Value: events}, {Key: "sums_v", Value: sd.V}}
+	update := bson.D{{Key: "$set", Value: set}}
+	if len(unset) > 0 {
+		update = append(update, bson.E{Key: "$unset", Value: unset})
+	}
+	if next > 0 {
+		update = append(update, bson.E{Key: "$max", Value: bson.D{{Key: "pages", Value: next}}})
+	}
+	ok, err := guard.Update(ctx, l.db, store.CollAccounts, patientID, []guard.Cond{guard.Below("sums_v", sd.V)}, update, nil)
+	if err != nil || ok {
+		return err
+	}
+	// The account shows this total or a newer one already: only the marks and the page.
+	rest := bson.D{}
+	if len(unset) > 0 {
+		rest = append(rest, bson.E{Key: "$unset", Value: unset})
+	}
+	if next > 0 {
+		rest = append(rest, bson.E{Key: "$max", Value: bson.D{{Key: "pages", Value: next}}})
+	}
+	if len(rest) == 0 {
+		return nil
+	}
+	if _, err := l.accounts.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: patientID}}, rest); err != nil {
+		return fmt.Errorf("store: account %s: %w", patientID, err)
+	}
+	return nil
 }
 
 // setCharges refreshes the shown state of charges' entries (billed, reversed, credited)
