@@ -51,6 +51,7 @@ type Deps struct {
 	Patients *patients.Store
 	Accounts *billing.Accounts
 	Charges  *billing.Charges
+	Billing  *billing.Desk // the billing desk: charges, invoices, payments, claims, cash days
 	OPD      *opd.Store
 	IPD      *ipd.Store      // the wards: admissions, beds, orders, MAR, nursing chart
 	Lab      *lab.Store      // the laboratory: samples, results, verification, critical alerts

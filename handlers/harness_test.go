@@ -85,7 +85,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 	opdStore := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit})
 	deps := handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
 		Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
-		Charges: billing.NewCharges(db), OPD: opdStore,
+		Charges: billing.NewCharges(db), Billing: billing.New(db), OPD: opdStore,
 		IPD:      ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: opdStore}),
 		Lab:      lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore}),
 		Pharmacy: pharmacy.New(db, cat, pharmacy.Options{Location: cfg.Location, Visits: opdStore}),

@@ -51,12 +51,12 @@ func TestUnknownOrMalformedWardIs404(t *testing.T) {
 func TestEveryRoleHomeShowsRealData(t *testing.T) {
 	e := newEnv(t)
 	cases := map[handlers.Role]struct{ path, want string }{
-		handlers.RoleFrontDesk:     {"/patients", "₹100.00"},            // registration fee from the price list
-		handlers.RoleAdmissionDesk: {"/admissions", "Medical Ward"},     // wards of the demo hospital
-		handlers.RoleDoctor:        {"/opd", "Today's OPD queue"},       // the doctor's queue
-		handlers.RoleLabTech:       {"/lab", "Lab worklist"},            // open lab orders
-		handlers.RolePharmacist:    {"/pharmacy", "Dispense queue"},     // the dispense queue (the formulary moved to /pharmacy/formulary)
-		handlers.RoleBillingClerk:  {"/billing", "REG"},                 // price list
+		handlers.RoleFrontDesk:     {"/patients", "₹100.00"},        // registration fee from the price list
+		handlers.RoleAdmissionDesk: {"/admissions", "Medical Ward"}, // wards of the demo hospital
+		handlers.RoleDoctor:        {"/opd", "Today's OPD queue"},   // the doctor's queue
+		handlers.RoleLabTech:       {"/lab", "Lab worklist"},        // open lab orders
+		handlers.RolePharmacist:    {"/pharmacy", "Dispense queue"}, // the dispense queue (the formulary moved to /pharmacy/formulary)
+		handlers.RoleBillingClerk:  {"/billing", "Accounts with unbilled charges"},
 		handlers.RoleCompliance:    {"/compliance", "Test Compliance"},  // the viewer's own session
 		handlers.RoleDisplay:       {"/display", "Intensive Care Unit"}, // bed availability
 	}

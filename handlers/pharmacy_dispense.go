@@ -90,17 +90,17 @@ func (a *App) dispense(c *fiber.Ctx) error {
 			line.Generic, line.Strength, line.BatchNo, line.ID))
 		return redirect(c, "/pharmacy/dispense/"+itemID)
 	case errors.Is(err, pharmacy.ErrOutOfStock), errors.Is(err, pharmacy.ErrExpired):
-		st.outOf = "Batch " + f.Batch + " cannot give that many: " + storeMessage(err) +
+		st.outOf = "Batch " + f.Batch + " cannot give that many: " + storeErrorText(err) +
 			". Someone may have just dispensed its last units. Choose another batch below."
 		st.form.Batch, st.status = "", fiber.StatusConflict
 	case errors.Is(err, pharmacy.ErrOverDispense):
-		st.errs["qty"] = "More than was ordered: " + storeMessage(err) + "."
+		st.errs["qty"] = "More than was ordered: " + storeErrorText(err) + "."
 	case errors.Is(err, pharmacy.ErrOrderStopped):
 		st.errs["batch"] = "The ward has stopped this order; nothing more can be supplied."
 	case errors.Is(err, store.ErrNotFound):
 		st.errs["batch"] = "Choose a batch from the list."
 	case errors.Is(err, store.ErrInvalid):
-		st.errs["batch"] = storeMessage(err) + "."
+		st.errs["batch"] = storeErrorText(err) + "."
 	default:
 		return err
 	}
@@ -108,7 +108,7 @@ func (a *App) dispense(c *fiber.Ctx) error {
 }
 
 // storeMessage is a store error without its "store: …" prefix, for people to read.
-func storeMessage(err error) string {
+func storeErrorText(err error) string {
 	msg := err.Error()
 	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, "store:") {
 		return msg[i+2:]
@@ -144,7 +144,7 @@ func (a *App) dispenseClose(c *fiber.Ctx) error {
 		a.setFlash(c, "ok", "Taken off the dispense queue.")
 		return redirect(c, "/pharmacy")
 	case errors.Is(err, store.ErrInvalid):
-		return a.renderDispense(c, itemID, nil, storeMessage(err)+".", fiber.StatusUnprocessableEntity)
+		return a.renderDispense(c, itemID, nil, storeErrorText(err)+".", fiber.StatusUnprocessableEntity)
 	case errors.Is(err, store.ErrNotFound):
 		return redirect(c, "/pharmacy")
 	}

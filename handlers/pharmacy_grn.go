@@ -100,10 +100,10 @@ func (a *App) grnCreate(c *fiber.Ctx) error {
 		return redirect(c, "/pharmacy/grn/"+posted.ID)
 	case errors.As(err, &le) && posted.ID == "":
 		row := vm.Lines[rowOf[le.N-1]]
-		row.Errors[grnErrorField(storeMessage(err))] = storeMessage(err) + "."
+		row.Errors[grnErrorField(storeErrorText(err))] = storeErrorText(err) + "."
 		vm.FormError = "Row " + strconv.Itoa(row.N) + " was refused; nothing was received."
 	case errors.Is(err, store.ErrInvalid) && posted.ID == "":
-		msg := storeMessage(err) + "."
+		msg := storeErrorText(err) + "."
 		if strings.Contains(msg, "supplier") {
 			vm.Errors["supplier"] = msg
 		} else {

@@ -99,7 +99,7 @@ func (a *App) renderBatch(c *fiber.Ctx, f adjustForm, errs map[string]string, fo
 		Price: views.Money(b.Price), Supplier: b.Supplier, GRN: b.GRN, Expired: b.Expired(a.Pharmacy.Today()),
 		CanAdjust: can(currentUser(c).Roles, PermStock), FormError: formErr}
 	for _, e := range hist {
-		vm.Ledger = append(vm.Ledger, views.LedgerRow{Seq: strconv.FormatInt(e.Seq, 10), At: views.DateTime(e.At, a.cfg.Location),
+		vm.Ledger = append(vm.Ledger, views.StockLedgerRow{Seq: strconv.FormatInt(e.Seq, 10), At: views.DateTime(e.At, a.cfg.Location),
 			Kind: e.Kind, Qty: signed(e.Qty), Balance: strconv.FormatInt(e.Balance, 10), Reason: e.Reason, Ref: e.Ref,
 			By: e.By, Out: e.Qty < 0})
 	}
@@ -156,11 +156,11 @@ func (a *App) batchAdjust(c *fiber.Ctx) error {
 		a.setFlash(c, "ok", "Adjustment recorded: batch "+b.BatchNo+" now holds "+strconv.FormatInt(b.Qty, 10)+".")
 		return redirect(c, "/pharmacy/batches/"+b.ID)
 	case errors.Is(err, pharmacy.ErrOutOfStock):
-		errs["qty"] = "That would leave the batch below zero: " + storeMessage(err) + "."
+		errs["qty"] = "That would leave the batch below zero: " + storeErrorText(err) + "."
 	case errors.Is(err, store.ErrNotFound):
 		return fiber.ErrNotFound
 	case errors.Is(err, store.ErrInvalid):
-		msg := storeMessage(err) + "."
+		msg := storeErrorText(err) + "."
 		switch {
 		case strings.Contains(msg, "note"):
 			errs["note"] = msg

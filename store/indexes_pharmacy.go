@@ -7,7 +7,7 @@ import "go.mongodb.org/mongo-driver/v2/bson"
 // and the alerts page read instead of filtering the batches.
 const (
 	CollBatches          = "pharmacy_batches"      // _id = the batch (lot) number, upper case: one drug per batch number
-	CollLedger           = "pharmacy_ledger"       // _id = the movement: grn:<grn>:<line>, disp:<line>, ret:<line>:<n>, adj:<n>
+	CollStockLedger      = "pharmacy_ledger"       // _id = the movement: grn:<grn>:<line>, disp:<line>, ret:<line>:<n>, adj:<n>
 	CollStock            = "pharmacy_stock"        // _id = drug code: a copy of each batch's balance (bucket)
 	CollGRNs             = "pharmacy_grns"         // _id = "GRN" + number: goods received notes
 	CollSupplies         = "pharmacy_supplies"     // _id = rx:<visit>:<line> or med:<order>: how much was supplied against an order
@@ -16,7 +16,7 @@ const (
 	CollDrugInteractions = "drug_interactions"     // _id = <generic>|<generic>, folded and sorted
 )
 
-var pharmacyCollections = []string{CollBatches, CollLedger, CollStock, CollGRNs, CollSupplies, CollDispenseLines,
+var pharmacyCollections = []string{CollBatches, CollStockLedger, CollStock, CollGRNs, CollSupplies, CollDispenseLines,
 	CollPatientMeds, CollDrugInteractions}
 
 // The ledger check reads the whole ledger in one pass (a declared scan). The start-up

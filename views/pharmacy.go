@@ -101,8 +101,8 @@ type StockVM struct {
 	Notice string
 }
 
-// LedgerRow is one ledger entry of a batch.
-type LedgerRow struct {
+// StockLedgerRow is one ledger entry of a batch.
+type StockLedgerRow struct {
 	Seq, At, Kind, Qty, Balance, Reason, Ref, By string
 	Out                                          bool
 }
@@ -114,7 +114,7 @@ type BatchVM struct {
 	ID, BatchNo, Drug, DrugCode, Brand      string
 	Expiry, Qty, Cost, Price, Supplier, GRN string
 	Expired                                 bool
-	Ledger                                  []LedgerRow
+	Ledger                                  []StockLedgerRow
 	CanAdjust                               bool
 	Fields                                  []components.Field
 	FormError                               string

@@ -139,8 +139,8 @@ func (b *bench) serve() (time.Duration, error) {
 	var err error
 	b.app, err = handlers.NewApp(handlers.Config{SessionKey: []byte(strings.Repeat("s", 32))}, handlers.Deps{DB: b.db,
 		Users: identity.NewUsers(b.db), Sessions: identity.NewSessions(b.db), Auth: identity.NewAuthenticator(b.db),
-		Catalog: cat, Patients: b.pats, Accounts: billing.NewAccounts(b.db), Charges: billing.NewCharges(b.db), OPD: b.opd, IPD: b.ipd, Lab: b.lab,
-		Pharmacy: b.ph, Audit: audit.New(b.db, b.log), Static: static.FS, Log: b.log})
+		Catalog: cat, Patients: b.pats, Accounts: billing.NewAccounts(b.db), Charges: billing.NewCharges(b.db), Billing: billing.New(b.db),
+		OPD: b.opd, IPD: b.ipd, Lab: b.lab, Pharmacy: b.ph, Audit: audit.New(b.db, b.log), Static: static.FS, Log: b.log})
 	if err != nil {
 		return 0, err
 	}

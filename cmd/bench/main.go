@@ -7,6 +7,7 @@
 //	bench -suite ward                       the ward board of a 40-bed ward (make bench-ward)
 //	bench -suite lab                        lab worklist, order and results pages (make bench-lab)
 //	bench -suite pharmacy                   dispense queue, dispense, batch and alerts pages (make bench-pharmacy)
+//	bench -suite billing                    billing desk account page (make bench-billing)
 package main
 
 import (
@@ -29,6 +30,8 @@ func main() {
 	batches := flag.Int("batches", 10000, "pharmacy: batches in stock")
 	entries := flag.Int("ledger", 500000, "pharmacy: ledger entries (at least)")
 	queue := flag.Int("queue", 80, "pharmacy: items on the dispense queue")
+	charges := flag.Int("charges", 100000, "billing: charges in the database")
+	mine := flag.Int("my-charges", 2000, "billing: charges of the measured patient")
 	out := flag.String("json", "", "also write the results to this JSON file")
 	flag.Parse()
 	var (
@@ -46,6 +49,8 @@ func main() {
 		rows, err = labSuite(*pastResults, *openOrders, *requests)
 	case "pharmacy":
 		rows, err = pharmacySuite(*drugs, *batches, *entries, *queue, *requests)
+	case "billing":
+		rows, err = billingSuite(*charges, *mine, *requests)
 	default:
 		err = fmt.Errorf("unknown suite %q", *suite)
 	}

@@ -185,7 +185,7 @@ func (b *bench) pharmacyData(drugs, batches, entries int) ([]string, error) {
 		for _, f := range []struct {
 			coll string
 			docs *[]any
-		}{{store.CollLedger, &eDocs}, {store.CollBatches, &bDocs}, {store.CollStock, &sDocs}} {
+		}{{store.CollStockLedger, &eDocs}, {store.CollBatches, &bDocs}, {store.CollStock, &sDocs}} {
 			if len(*f.docs) == 0 || (!force && len(*f.docs) < 5000) {
 				continue
 			}

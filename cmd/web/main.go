@@ -209,7 +209,8 @@ func serve(cfg config, log *slog.Logger) error {
 			Metrics:        mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
-				Charges: billing.NewCharges(db), OPD: opdStore, IPD: ipdStore, Lab: labStore, Pharmacy: pharm, Audit: trail, Static: static.FS, Log: log})
+				Charges: billing.NewCharges(db), Billing: billing.New(db), OPD: opdStore, IPD: ipdStore, Lab: labStore, Pharmacy: pharm,
+				Audit: trail, Static: static.FS, Log: log})
 		if err != nil {
 			return err
 		}

@@ -84,7 +84,7 @@ func New(db *store.DB, cat *catalog.Catalog, o Options) *Store {
 		o.Logger = slog.Default()
 	}
 	return &Store{db: db, cat: cat, visits: o.Visits, charges: o.Charges, lists: worklist.New(db), loc: o.Location,
-		now: o.Now, log: o.Logger, batches: db.Coll(store.CollBatches), ledger: db.Coll(store.CollLedger),
+		now: o.Now, log: o.Logger, batches: db.Coll(store.CollBatches), ledger: db.Coll(store.CollStockLedger),
 		stock: db.Coll(store.CollStock), grns: db.Coll(store.CollGRNs), supplies: db.Coll(store.CollSupplies),
 		lines: db.Coll(store.CollDispenseLines), meds: db.Coll(store.CollPatientMeds)}
 }
