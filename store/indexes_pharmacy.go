@@ -1,5 +1,7 @@
 package store
 
+import "go.mongodb.org/mongo-driver/v2/bson"
+
 // Collections and indexes of the pharmacy: stock, ledger, dispensing (store/pharmacy).
 // Every hot read is by _id; the per-drug stock document is the bucket the dispense page
 // and the alerts page read instead of filtering the batches.
@@ -17,6 +19,11 @@ const (
 var pharmacyCollections = []string{CollBatches, CollLedger, CollStock, CollGRNs, CollSupplies, CollDispenseLines,
 	CollPatientMeds, CollDrugInteractions}
 
-// The ledger check reads the whole ledger in one pass and the repair reads the GRNs
-// still posting; neither is a hot page, so no secondary index is declared.
-var pharmacyIndexes = []Index{}
+// Every hot read is by _id. The ledger check and the stock overview read whole
+// collections (no filter); the start-up repair filters on state, declared here so a real
+// MongoDB answers it from an index.
+var pharmacyIndexes = []Index{
+	{Coll: CollGRNs, Keys: bson.D{{Key: "status", Value: 1}}, Why: "repair: GRNs left posting by a crash"},
+	{Coll: CollSupplies, Keys: bson.D{{Key: "lines.state", Value: 1}}, Why: "repair: dispenses counted whose line was not written"},
+	{Coll: CollDispenseLines, Keys: bson.D{{Key: "returns.done", Value: 1}}, Why: "repair: returns whose follow-ups were not written"},
+}
