@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -36,9 +37,52 @@ type Alerts struct {
 	Expired  []ExpiringBatch // expired with units still on the shelf: blocked from dispensing
 }
 
-// Overview returns every formulary drug with its stock, by generic name. It reads the
-// formulary (cached) and every drug's stock bucket once: one document per drug.
+// overviewTTL is how long the stock overview is reused (DESIGN rule 7, as for the
+// catalogues): a movement through this instance drops it at once, one through another
+// instance shows within this time. Reading every drug's bucket costs about a second at
+// 2,000 drugs on the embedded engine.
+const overviewTTL = 30 * time.Second
+
+// overviewCache keeps the last stock overview.
+type overviewCache struct {
+	mu   sync.Mutex
+	at   time.Time
+	gen  int64 // bumped by every forget: a read begun before a movement is not kept
+	list []DrugStock
+}
+
+func (oc *overviewCache) forget() {
+	oc.mu.Lock()
+	oc.list = nil
+	oc.gen++
+	oc.mu.Unlock()
+}
+
+// Overview returns every formulary drug with its stock, by generic name (reused for up
+// to overviewTTL; see there).
 func (s *Store) Overview(ctx context.Context) ([]DrugStock, error) {
+	s.overview.mu.Lock()
+	if s.overview.list != nil && time.Since(s.overview.at) < overviewTTL {
+		out := slices.Clone(s.overview.list)
+		s.overview.mu.Unlock()
+		return out, nil
+	}
+	gen := s.overview.gen
+	s.overview.mu.Unlock()
+	list, err := s.readOverview(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.overview.mu.Lock()
+	if s.overview.gen == gen {
+		s.overview.list, s.overview.at = slices.Clone(list), time.Now()
+	}
+	s.overview.mu.Unlock()
+	return list, nil
+}
+
+// readOverview reads the formulary (cached) and every drug's stock bucket: one document per drug.
+func (s *Store) readOverview(ctx context.Context) ([]DrugStock, error) {
 	drugs, err := s.cat.Drugs(ctx)
 	if err != nil {
 		return nil, err

@@ -67,6 +67,7 @@ type Store struct {
 	log                                    *slog.Logger
 	batches, ledger, stock, grns, supplies store.Coll
 	lines, meds                            store.Coll
+	overview                               *overviewCache
 }
 
 // New returns the pharmacy store over db.
@@ -86,7 +87,7 @@ func New(db *store.DB, cat *catalog.Catalog, o Options) *Store {
 	return &Store{db: db, cat: cat, visits: o.Visits, charges: o.Charges, lists: worklist.New(db), loc: o.Location,
 		now: o.Now, log: o.Logger, batches: db.Coll(store.CollBatches), ledger: db.Coll(store.CollStockLedger),
 		stock: db.Coll(store.CollStock), grns: db.Coll(store.CollGRNs), supplies: db.Coll(store.CollSupplies),
-		lines: db.Coll(store.CollDispenseLines), meds: db.Coll(store.CollPatientMeds)}
+		lines: db.Coll(store.CollDispenseLines), meds: db.Coll(store.CollPatientMeds), overview: &overviewCache{}}
 }
 
 // DateLayout is how expiry dates are written.

@@ -61,6 +61,7 @@ func (s *Store) Stock(ctx context.Context, drugCode string) (Stock, error) {
 
 // syncStock copies the batch into its drug's bucket unless the copy there is as new.
 func (s *Store) syncStock(ctx context.Context, b Batch) error {
+	defer s.overview.forget()
 	_, err := change(ctx, s.db, store.CollStock, b.DrugCode, func() Stock { return Stock{DrugCode: b.DrugCode} },
 		func(st *Stock) error {
 			row := StockBatch{ID: b.ID, BatchNo: b.BatchNo, Brand: b.Brand, Expiry: b.Expiry, Qty: b.Qty, Price: b.Price, Seq: b.Seq}
