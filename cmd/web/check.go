@@ -6,13 +6,18 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 
 	"hms/store"
 	"hms/store/audit"
+	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/consistency"
+	"hms/store/ipd"
+	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/pharmacy"
 )
 
 // errProblems makes `web check` exit 1 when a check found something.
@@ -20,9 +25,13 @@ var errProblems = errors.New("the consistency check found problems")
 
 // stores are the repositories the checks look through.
 type stores struct {
-	pats  *patients.Store
-	opd   *opd.Store
-	trail *audit.Log
+	pats    *patients.Store
+	opd     *opd.Store
+	trail   *audit.Log
+	ipd     *ipd.Store
+	lab     *lab.Store
+	ph      *pharmacy.Store
+	billing *billing.Desk
 }
 
 // consistencyChecks is every module's consistency check, in the order they run.
@@ -50,6 +59,39 @@ func consistencyChecks(s stores) []consistency.Check {
 			found, err := s.opd.Check(ctx, repair)
 			return problemsOrRepaired(ids("", found), repair, err)
 		}},
+		{Name: "ward admissions (interrupted)", Run: repairOnly(s.ipd.Repair)},
+		{Name: "beds and occupants", Run: func(ctx context.Context, _ bool) ([]string, int, error) {
+			p, err := s.ipd.CheckBeds(ctx)
+			return p, 0, err
+		}},
+		{Name: "lab orders (interrupted)", Run: repairOnly(s.lab.Repair)},
+		{Name: "pharmacy (interrupted)", Run: repairOnly(func(ctx context.Context) (int, error) { return 0, s.ph.Repair(ctx) })},
+		{Name: "stock equals its ledger", Run: func(ctx context.Context, _ bool) ([]string, int, error) {
+			rep, err := s.ph.CheckLedger(ctx)
+			return rep.Problems, 0, err
+		}},
+		{Name: "account balances", Run: func(ctx context.Context, _ bool) ([]string, int, error) {
+			_, err := s.billing.CheckAll(ctx)
+			if err == nil {
+				return nil, 0, nil
+			}
+			if !errors.Is(err, billing.ErrLedger) {
+				return nil, 0, err
+			}
+			return strings.Split(err.Error(), "\n"), 0, nil
+		}},
+	}
+}
+
+// repairOnly wraps a module's start-up repair, which re-applies interrupted writes as it
+// finds them: a check without --repair leaves it alone (it cannot look without fixing).
+func repairOnly(repair func(context.Context) (int, error)) func(context.Context, bool) ([]string, int, error) {
+	return func(ctx context.Context, doRepair bool) ([]string, int, error) {
+		if !doRepair {
+			return nil, 0, nil
+		}
+		n, err := repair(ctx)
+		return nil, n, err
 	}
 }
 
@@ -69,8 +111,12 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger, db *store.DB)
 	}
 	pats := patients.New(db, box, log)
 	cat := catalog.New(db)
-	return stores{pats: pats, trail: audit.New(db, log),
-		opd: opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit, Logger: log})}, nil
+	o := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit, Logger: log})
+	return stores{pats: pats, trail: audit.New(db, log), opd: o,
+		ipd:     ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: o, Logger: log}),
+		lab:     lab.New(db, cat, lab.Options{Patients: pats, OnCall: o, Logger: log}),
+		ph:      pharmacy.New(db, cat, pharmacy.Options{Location: cfg.Location, Visits: o, Logger: log}),
+		billing: billing.New(db)}, nil
 }
 
 // runCheck runs every consistency check and prints what it found; --repair re-applies

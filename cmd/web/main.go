@@ -190,7 +190,8 @@ func serve(cfg config, log *slog.Logger) error {
 			log.Info("IPD: completed interrupted writes", "count", fixed)
 		}
 		go sweepBedDays(context.Background(), ipdStore, log)
-		labStore := lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore, Logger: log})
+		labStore := lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore, Logger: log,
+			WardChargeNurse: wardChargeNurse(ipdStore, opdStore)})
 		if fixed, err := labStore.Repair(ctx); err != nil {
 			return fmt.Errorf("lab repair: %w", err)
 		} else if fixed > 0 {
@@ -223,7 +224,7 @@ func serve(cfg config, log *slog.Logger) error {
 			defer redirectToHTTPS(cfg.RedirectAddr, cfg.Addr, log).Close()
 		}
 		go backup.Schedule(sigCtx, db, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log)
-		go consistency.Nightly(sigCtx, db, consistencyChecks(stores{pats: pats, opd: opdStore, trail: trail}), 24*time.Hour, log)
+		go consistency.Nightly(sigCtx, db, consistencyChecks(stores{pats: pats, opd: opdStore, trail: trail, ipd: ipdStore, lab: labStore, ph: pharm, billing: billing.New(db)}), 24*time.Hour, log)
 		engine := "MongoDB"
 		if db.Embedded {
 			engine = "embedded FerretDB in " + cfg.DataDir
