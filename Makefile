@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: fuzz index-audit help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd bench-ward bench-lab bench-pharmacy bench-billing
+.PHONY: bench fuzz index-audit help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd bench-ward bench-lab bench-pharmacy bench-billing
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -39,6 +39,7 @@ help:
 	@echo "make test             lint + test-unit + e2e"
 	@echo "make bench-search     patient search latency and DB commands at 2,000 and 20,000 patients"
 	@echo "make bench-opd        OPD queue and consult pages with 300 visits today and 100,000 past visits"
+	@echo "make bench            every page benchmark below in turn (about 40 minutes); JSON in bench-results/"
 	@echo "make fuzz             run every fuzz target for FUZZTIME each (default 5s); corpora live in testdata/fuzz"
 	@echo "make index-audit      list every query shape the store and handler tests send, and whether an index serves it"
 	@echo "make bench-ward       ward board of a 40-bed ward (36 patients) with a year of past admissions"
@@ -180,3 +181,6 @@ BENCH_BILLING_REQUESTS ?= 100
 bench-billing:
 	@mkdir -p bench-results
 	$(GO) run ./cmd/bench -suite billing -charges $(BENCH_CHARGES) -requests $(BENCH_BILLING_REQUESTS) -json bench-results/billing.json
+
+# Every area's page benchmark in one run; each writes bench-results/<area>.json.
+bench: bench-search bench-opd bench-ward bench-lab bench-pharmacy bench-billing
