@@ -718,7 +718,7 @@ func InvoicePrint(vm InvoicePrintVM) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "</section><table class=\"mb-4 w-full text-sm\" data-testid=\"invoice-lines\"><thead><tr class=\"border-b-2 border-black text-left\"><th class=\"py-1\">#</th><th>Description</th><th>Dept</th><th class=\"text-right\">Qty</th><th class=\"text-right\">Rate</th><th class=\"text-right\">Amount</th><th class=\"text-right\">Tax %</th><th class=\"text-right\">Tax</th><th class=\"text-right\">Total</th></tr></thead> <tbody>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 65, "</section><table class=\"mb-4 w-full text-sm [&_td]:px-1.5 [&_th]:whitespace-nowrap [&_th]:px-1.5\" data-testid=\"invoice-lines\"><thead><tr class=\"border-b-2 border-black text-left\"><th class=\"py-1\">#</th><th>Description</th><th>Dept</th><th class=\"text-right\">Qty</th><th class=\"text-right\">Rate</th><th class=\"text-right\">Amount</th><th class=\"text-right\">Tax %</th><th class=\"text-right\">Tax</th><th class=\"text-right\">Total</th></tr></thead> <tbody>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
