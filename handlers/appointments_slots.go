@@ -43,13 +43,19 @@ func (a *App) deskSlotPanel(c *fiber.Ctx, action, doctor, date string, errs map[
 	return vm, nil
 }
 
-// deskMessage is a store error's explanation as a sentence for the user.
-func deskMessage(err error) string {
+// storeReason is the reason a store error gives, without the sentinels' "store: …: "
+// prefixes that wrap it; the page decides how to put it as a sentence.
+func storeReason(err error) string {
 	msg := err.Error()
 	for _, s := range []error{store.ErrInvalid, store.ErrNotFound, store.ErrConflict, store.ErrDuplicate} {
 		msg = strings.ReplaceAll(msg, s.Error()+": ", "")
 	}
-	msg = strings.TrimPrefix(msg, "store: ")
+	return strings.TrimPrefix(msg, "store: ")
+}
+
+// deskMessage is a store error's explanation as a sentence for the user.
+func deskMessage(err error) string {
+	msg := storeReason(err)
 	if msg == "" {
 		return "Not allowed."
 	}

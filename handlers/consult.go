@@ -67,11 +67,7 @@ func consultHref(id, section string) string {
 
 // consultStoreMessage is the reason the store gave, without its "store: …:" prefixes, as a sentence.
 func consultStoreMessage(err error) string {
-	msg := err.Error()
-	for _, s := range []error{store.ErrInvalid, store.ErrNotFound, store.ErrDuplicate, store.ErrConflict} {
-		msg = strings.ReplaceAll(msg, s.Error()+": ", "")
-	}
-	msg = strings.TrimPrefix(msg, "store: ")
+	msg := storeReason(err)
 	switch {
 	case errors.Is(err, store.ErrConflict) && msg == store.ErrConflict.Error():
 		return "Someone else changed this visit at the same moment. Check it and try again."

@@ -100,9 +100,6 @@ func startServer(t *testing.T, dir string) (*exec.Cmd, string) {
 // check passes once the interrupted follow-ups are re-applied, and every registration
 // the server had answered "saved" is there.
 func TestKilledInAWriteBurstLosesNothingAnswered(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts and kills a server")
-	}
 	dir := t.TempDir()
 	srv, addr := startServer(t, dir)
 

@@ -42,9 +42,6 @@ func selfSigned(t *testing.T) (certFile, keyFile string) {
 // With a certificate the server speaks HTTPS itself: TLS 1.2 or newer only, HSTS and
 // Secure cookies, and plain HTTP on the redirect address is sent to HTTPS.
 func TestServeOverTLS(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts a server")
-	}
 	cert, key := selfSigned(t)
 	dir, addr, plain := t.TempDir(), freeAddr(t), freeAddr(t)
 	srv := command(dir, addr, "serve")
