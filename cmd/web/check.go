@@ -109,14 +109,18 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger, db *store.DB)
 	if err != nil {
 		return stores{}, err
 	}
-	pats := patients.New(db, box, log)
-	cat := catalog.New(db)
+	return newStores(cfg, log, db, catalog.New(db), patients.New(db, box, log)), nil
+}
+
+// newStores builds every module's repository over db, wired to each other the same way
+// for the server and for the maintenance commands.
+func newStores(cfg config, log *slog.Logger, db *store.DB, cat *catalog.Catalog, pats *patients.Store) stores {
 	o := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit, Logger: log})
-	return stores{pats: pats, trail: audit.New(db, log), opd: o,
-		ipd:     ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: o, Logger: log}),
-		lab:     lab.New(db, cat, lab.Options{Patients: pats, OnCall: o, Logger: log}),
+	wards := ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: o, Logger: log})
+	return stores{pats: pats, trail: audit.New(db, log), opd: o, ipd: wards,
+		lab:     lab.New(db, cat, lab.Options{Patients: pats, OnCall: o, Logger: log, WardChargeNurse: wardChargeNurse(wards, o)}),
 		ph:      pharmacy.New(db, cat, pharmacy.Options{Location: cfg.Location, Visits: o, Logger: log}),
-		billing: billing.New(db)}, nil
+		billing: billing.New(db)}
 }
 
 // runCheck runs every consistency check and prints what it found; --repair re-applies

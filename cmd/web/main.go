@@ -16,17 +16,13 @@ import (
 	"hms/metrics"
 	"hms/static"
 	"hms/store"
-	"hms/store/audit"
 	"hms/store/backup"
 	"hms/store/billing"
 	"hms/store/catalog"
 	"hms/store/consistency"
 	"hms/store/identity"
 	"hms/store/ipd"
-	"hms/store/lab"
-	"hms/store/opd"
 	"hms/store/patients"
-	"hms/store/pharmacy"
 	"hms/store/secret"
 	"hms/store/seed"
 )
@@ -170,34 +166,30 @@ func serve(cfg config, log *slog.Logger) error {
 			return err
 		}
 		log.Info("patient search index loaded", "patients", n, "ms", time.Since(started).Milliseconds())
-		trail := audit.New(db, log)
+		cat := catalog.New(db)
+		s := newStores(cfg, log, db, cat, pats)
+		trail, opdStore, ipdStore, labStore, pharm := s.trail, s.opd, s.ipd, s.lab, s.ph
 		if rep, err := trail.Recover(ctx); err != nil {
 			return fmt.Errorf("audit trail: %w", err)
 		} else {
 			log.Info("audit trail ready", "report", fmt.Sprintf("%+v", rep))
 		}
-		cat := catalog.New(db)
-		opdStore := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit, Logger: log})
 		if fixed, err := opdStore.Repair(ctx); err != nil {
 			return fmt.Errorf("OPD repair: %w", err)
 		} else if fixed > 0 {
 			log.Info("OPD: completed interrupted writes", "count", fixed)
 		}
-		ipdStore := ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: opdStore, Logger: log})
 		if fixed, err := ipdStore.Repair(ctx); err != nil {
 			return fmt.Errorf("IPD repair: %w", err)
 		} else if fixed > 0 {
 			log.Info("IPD: completed interrupted writes", "count", fixed)
 		}
 		go sweepBedDays(context.Background(), ipdStore, log)
-		labStore := lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore, Logger: log,
-			WardChargeNurse: wardChargeNurse(ipdStore, opdStore)})
 		if fixed, err := labStore.Repair(ctx); err != nil {
 			return fmt.Errorf("lab repair: %w", err)
 		} else if fixed > 0 {
 			log.Info("lab: completed interrupted writes", "count", fixed)
 		}
-		pharm := pharmacy.New(db, cat, pharmacy.Options{Location: cfg.Location, Visits: opdStore, Logger: log})
 		if err := pharm.Repair(ctx); err != nil {
 			log.Error("pharmacy repair", "err", err.Error()) // logged, not fatal: the rest of the hospital must start
 		}
@@ -210,7 +202,7 @@ func serve(cfg config, log *slog.Logger) error {
 			Metrics:        mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
-				Charges: billing.NewCharges(db), Billing: billing.New(db), OPD: opdStore, IPD: ipdStore, Lab: labStore, Pharmacy: pharm,
+				Charges: billing.NewCharges(db), Billing: s.billing, OPD: opdStore, IPD: ipdStore, Lab: labStore, Pharmacy: pharm,
 				Audit: trail, Static: static.FS, Log: log})
 		if err != nil {
 			return err
@@ -224,7 +216,7 @@ func serve(cfg config, log *slog.Logger) error {
 			defer redirectToHTTPS(cfg.RedirectAddr, cfg.Addr, log).Close()
 		}
 		go backup.Schedule(sigCtx, db, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log)
-		go consistency.Nightly(sigCtx, db, consistencyChecks(stores{pats: pats, opd: opdStore, trail: trail, ipd: ipdStore, lab: labStore, ph: pharm, billing: billing.New(db)}), 24*time.Hour, log)
+		go consistency.Nightly(sigCtx, db, consistencyChecks(s), 24*time.Hour, log)
 		engine := "MongoDB"
 		if db.Embedded {
 			engine = "embedded FerretDB in " + cfg.DataDir
