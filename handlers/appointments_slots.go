@@ -1,13 +1,10 @@
 package handlers
 
 import (
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
-	"hms/store"
 	"hms/views"
 )
 
@@ -41,29 +38,4 @@ func (a *App) deskSlotPanel(c *fiber.Ctx, action, doctor, date string, errs map[
 		vm.Slots = append(vm.Slots, sv)
 	}
 	return vm, nil
-}
-
-// storeReason is the reason a store error gives, without the sentinels' "store: …: "
-// prefixes that wrap it; the page decides how to put it as a sentence.
-func storeReason(err error) string {
-	msg := err.Error()
-	for _, s := range []error{store.ErrInvalid, store.ErrNotFound, store.ErrConflict, store.ErrDuplicate} {
-		msg = strings.ReplaceAll(msg, s.Error()+": ", "")
-	}
-	return strings.TrimPrefix(msg, "store: ")
-}
-
-// deskMessage is a store error's explanation as a sentence for the user.
-func deskMessage(err error) string {
-	msg := storeReason(err)
-	if msg == "" {
-		return "Not allowed."
-	}
-	r := []rune(msg)
-	r[0] = unicode.ToUpper(r[0])
-	out := string(r)
-	if !strings.HasSuffix(out, ".") {
-		out += "."
-	}
-	return out
 }

@@ -174,7 +174,7 @@ func (a *App) billingReverse(c *fiber.Ctx) error {
 		return fiber.NewError(fiber.StatusUnprocessableEntity, "A charge and a reason are required.")
 	}
 	ch, err := a.Billing.Charges.Reverse(ctx, in.Charge, in.Reason, currentUser(c).Username)
-	if msg, ok := storeMessage(err); ok {
+	if msg, ok := refusalMessage(err); ok {
 		return fiber.NewError(fiber.StatusUnprocessableEntity, msg)
 	}
 	if err != nil {

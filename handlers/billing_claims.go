@@ -42,7 +42,7 @@ func (a *App) claimCreate(c *fiber.Ctx) error {
 			}
 			return redirect(c, "/billing/claims/"+claim.ID)
 		}
-		msg, ok := storeMessage(err)
+		msg, ok := refusalMessage(err)
 		if !ok {
 			return err
 		}
@@ -196,7 +196,7 @@ func (a *App) claimAct(c *fiber.Ctx) error {
 			a.setFlash(c, "ok", "Claim "+cl.ID+" is now "+next.Status+".")
 			return redirect(c, "/billing/claims/"+cl.ID)
 		}
-		msg, ok := storeMessage(err)
+		msg, ok := refusalMessage(err)
 		if !ok {
 			return err
 		}

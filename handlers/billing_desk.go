@@ -1,13 +1,10 @@
 package handlers
 
 import (
-	"errors"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"hms/store"
 	"hms/store/billing"
 	"hms/store/patients"
 	"hms/store/worklist"
@@ -70,19 +67,3 @@ func (a *App) accountPatient(c *fiber.Ctx) (patients.Patient, views.BannerVM, er
 
 // hospitalDay is today's date in the hospital's zone: the cashier's day.
 func (a *App) hospitalDay() string { return time.Now().In(a.cfg.Location).Format("2006-01-02") }
-
-// storeMessage turns a refused store write into the sentence shown to the user; other
-// errors are not the user's to read (false).
-func storeMessage(err error) (string, bool) {
-	if !errors.Is(err, store.ErrInvalid) && !errors.Is(err, store.ErrConflict) && !errors.Is(err, store.ErrDuplicate) {
-		return "", false
-	}
-	msg := err.Error()
-	for _, s := range []error{store.ErrInvalid, store.ErrConflict, store.ErrDuplicate} {
-		msg = strings.TrimPrefix(msg, s.Error()+": ")
-	}
-	if msg == "" {
-		return msg, true
-	}
-	return strings.ToUpper(msg[:1]) + msg[1:] + ".", true
-}

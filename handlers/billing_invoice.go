@@ -161,7 +161,7 @@ func (a *App) invoiceCreate(c *fiber.Ctx) error {
 		case errors.Is(err, store.ErrNotFound):
 			errs["charges"] = "A chosen charge is not on this account."
 		default:
-			msg, ok := storeMessage(err)
+			msg, ok := refusalMessage(err)
 			if !ok {
 				return err
 			}
@@ -291,7 +291,7 @@ func (a *App) invoiceCancel(c *fiber.Ctx) error {
 			a.setFlash(c, "ok", "Invoice "+inv.ID+" cancelled; its charges are unbilled again.")
 			return redirect(c, "/billing/accounts/"+inv.PatientID)
 		}
-		msg, ok := storeMessage(err)
+		msg, ok := refusalMessage(err)
 		if !ok {
 			return err
 		}

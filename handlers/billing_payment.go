@@ -81,7 +81,7 @@ func (a *App) paymentCreate(c *fiber.Ctx) error {
 		case errors.Is(err, store.ErrNotFound):
 			return fiber.ErrNotFound
 		default:
-			msg, ok := storeMessage(err)
+			msg, ok := refusalMessage(err)
 			if !ok {
 				return err
 			}
@@ -156,7 +156,7 @@ func (a *App) refundRequest(c *fiber.Ctx) error {
 			a.setFlash(c, "ok", "Refund of "+views.Money(amount)+" is waiting for a supervisor's approval.")
 			return redirect(c, "/billing/accounts/"+p.ID)
 		}
-		msg, ok := storeMessage(err)
+		msg, ok := refusalMessage(err)
 		if !ok {
 			return err
 		}
@@ -177,7 +177,7 @@ func (a *App) refundApprove(c *fiber.Ctx) error {
 	if errors.Is(err, store.ErrNotFound) {
 		return fiber.ErrNotFound
 	}
-	if msg, ok := storeMessage(err); ok {
+	if msg, ok := refusalMessage(err); ok {
 		return fiber.NewError(fiber.StatusUnprocessableEntity, msg)
 	}
 	if err != nil {
@@ -200,7 +200,7 @@ func (a *App) refundReject(c *fiber.Ctx) error {
 		return err
 	}
 	err = a.Billing.Payments.RejectRefund(ctx, rf.ID, currentUser(c).Username)
-	if msg, ok := storeMessage(err); ok {
+	if msg, ok := refusalMessage(err); ok {
 		return fiber.NewError(fiber.StatusUnprocessableEntity, msg)
 	}
 	if err != nil {

@@ -74,7 +74,7 @@ func consultStoreMessage(err error) string {
 	case msg == "":
 		return "Not allowed now."
 	}
-	return strings.ToUpper(msg[:1]) + msg[1:] + "."
+	return deskMessage(err)
 }
 
 // consultLine reads the :line route parameter (a small positive number).

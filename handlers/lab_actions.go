@@ -64,10 +64,9 @@ func labMessage(err error) (string, bool) {
 	case errors.Is(err, lab.ErrSamePerson):
 		return "You entered these results: a second person must verify them.", true
 	case errors.Is(err, store.ErrConflict):
-		return "Not saved: " + strings.TrimPrefix(err.Error(), store.ErrConflict.Error()+": ") + ". The page now shows what is stored.", true
+		return "Not saved: " + storeReason(err) + ". The page now shows what is stored.", true
 	case errors.Is(err, store.ErrInvalid):
-		msg := strings.TrimPrefix(err.Error(), store.ErrInvalid.Error()+": ")
-		return strings.ToUpper(msg[:1]) + msg[1:] + ".", true
+		return deskMessage(err), true
 	}
 	return "", false
 }

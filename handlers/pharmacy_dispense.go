@@ -90,30 +90,21 @@ func (a *App) dispense(c *fiber.Ctx) error {
 			line.Generic, line.Strength, line.BatchNo, line.ID))
 		return redirect(c, "/pharmacy/dispense/"+itemID)
 	case errors.Is(err, pharmacy.ErrOutOfStock), errors.Is(err, pharmacy.ErrExpired):
-		st.outOf = "Batch " + f.Batch + " cannot give that many: " + storeErrorText(err) +
+		st.outOf = "Batch " + f.Batch + " cannot give that many: " + storeReason(err) +
 			". Someone may have just dispensed its last units. Choose another batch below."
 		st.form.Batch, st.status = "", fiber.StatusConflict
 	case errors.Is(err, pharmacy.ErrOverDispense):
-		st.errs["qty"] = "More than was ordered: " + storeErrorText(err) + "."
+		st.errs["qty"] = "More than was ordered: " + storeReason(err) + "."
 	case errors.Is(err, pharmacy.ErrOrderStopped):
 		st.errs["batch"] = "The ward has stopped this order; nothing more can be supplied."
 	case errors.Is(err, store.ErrNotFound):
 		st.errs["batch"] = "Choose a batch from the list."
 	case errors.Is(err, store.ErrInvalid):
-		st.errs["batch"] = storeErrorText(err) + "."
+		st.errs["batch"] = storeReason(err) + "."
 	default:
 		return err
 	}
 	return a.renderDispense(c, itemID, st, "", st.status)
-}
-
-// storeMessage is a store error without its "store: …" prefix, for people to read.
-func storeErrorText(err error) string {
-	msg := err.Error()
-	if i := strings.LastIndex(msg, ": "); i >= 0 && strings.HasPrefix(msg, "store:") {
-		return msg[i+2:]
-	}
-	return msg
 }
 
 // dispenseClose takes the item off the queue with a reason.
@@ -144,7 +135,7 @@ func (a *App) dispenseClose(c *fiber.Ctx) error {
 		a.setFlash(c, "ok", "Taken off the dispense queue.")
 		return redirect(c, "/pharmacy")
 	case errors.Is(err, store.ErrInvalid):
-		return a.renderDispense(c, itemID, nil, storeErrorText(err)+".", fiber.StatusUnprocessableEntity)
+		return a.renderDispense(c, itemID, nil, storeReason(err)+".", fiber.StatusUnprocessableEntity)
 	case errors.Is(err, store.ErrNotFound):
 		return redirect(c, "/pharmacy")
 	}

@@ -109,7 +109,7 @@ func (a *App) interactionSave(c *fiber.Ctx) error {
 	err = a.Catalog.SaveInteraction(c.UserContext(), catalog.Interaction{A: f.A, B: f.B, Severity: f.Severity, Note: f.Note},
 		currentUser(c).Username)
 	if errors.Is(err, store.ErrInvalid) {
-		return a.renderInteractions(c, f, errs, storeErrorText(err)+".", fiber.StatusUnprocessableEntity)
+		return a.renderInteractions(c, f, errs, storeReason(err)+".", fiber.StatusUnprocessableEntity)
 	}
 	if err != nil {
 		return err

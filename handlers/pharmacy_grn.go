@@ -100,10 +100,10 @@ func (a *App) grnCreate(c *fiber.Ctx) error {
 		return redirect(c, "/pharmacy/grn/"+posted.ID)
 	case errors.As(err, &le) && posted.ID == "":
 		row := vm.Lines[rowOf[le.N-1]]
-		row.Errors[grnErrorField(storeErrorText(err))] = storeErrorText(err) + "."
+		row.Errors[grnErrorField(storeReason(err))] = storeReason(err) + "."
 		vm.FormError = "Row " + strconv.Itoa(row.N) + " was refused; nothing was received."
 	case errors.Is(err, store.ErrInvalid) && posted.ID == "":
-		msg := storeErrorText(err) + "."
+		msg := storeReason(err) + "."
 		if strings.Contains(msg, "supplier") {
 			vm.Errors["supplier"] = msg
 		} else {

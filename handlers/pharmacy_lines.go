@@ -105,7 +105,7 @@ func (a *App) lineReturn(c *fiber.Ctx) error {
 	after, err := a.Pharmacy.ReturnLine(c.UserContext(), l.ID, qty, reason, currentUser(c).Username)
 	switch {
 	case errors.Is(err, store.ErrInvalid):
-		return refuse(storeErrorText(err) + ".")
+		return refuse(storeReason(err) + ".")
 	case err != nil:
 		return err
 	}

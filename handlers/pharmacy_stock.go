@@ -156,11 +156,11 @@ func (a *App) batchAdjust(c *fiber.Ctx) error {
 		a.setFlash(c, "ok", "Adjustment recorded: batch "+b.BatchNo+" now holds "+strconv.FormatInt(b.Qty, 10)+".")
 		return redirect(c, "/pharmacy/batches/"+b.ID)
 	case errors.Is(err, pharmacy.ErrOutOfStock):
-		errs["qty"] = "That would leave the batch below zero: " + storeErrorText(err) + "."
+		errs["qty"] = "That would leave the batch below zero: " + storeReason(err) + "."
 	case errors.Is(err, store.ErrNotFound):
 		return fiber.ErrNotFound
 	case errors.Is(err, store.ErrInvalid):
-		msg := storeErrorText(err) + "."
+		msg := storeReason(err) + "."
 		switch {
 		case strings.Contains(msg, "note"):
 			errs["note"] = msg
