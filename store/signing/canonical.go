@@ -48,7 +48,9 @@ func Digest(c Content) (string, error) {
 }
 
 // Time is a time as the canonical form writes it.
-func Time(t time.Time) string { return t.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z") }
+func Time(t time.Time) string {
+	return t.UTC().Truncate(time.Millisecond).Format("2006-01-02T15:04:05.000Z")
+}
 
 func normalise(v any) (any, error) {
 	switch x := v.(type) {
