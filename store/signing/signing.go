@@ -27,6 +27,7 @@ const (
 	KindDischargeAddendum = "discharge-summary-addendum"
 	KindNursingNote       = "nursing-note"
 	KindLabReport         = "lab-report"
+	KindLabAmendment      = "lab-report-amendment"
 )
 
 // Person is who signs: the user id (username), the name and the role people read.
