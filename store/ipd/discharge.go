@@ -189,7 +189,9 @@ func SummaryContent(a Admission) signing.Content {
 }
 
 // SummaryAddendumID is the signed document id of addendum n (from 1) of a summary.
-func SummaryAddendumID(admID string, n int) string { return fmt.Sprintf("%s/summary/addendum/%d", admID, n) }
+func SummaryAddendumID(admID string, n int) string {
+	return fmt.Sprintf("%s/summary/addendum/%d", admID, n)
+}
 
 // SummaryAddendumContent is what the signature of addendum i (from 0) covers.
 func SummaryAddendumContent(a Admission, i int) signing.Content {

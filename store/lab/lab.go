@@ -84,9 +84,9 @@ type Order struct {
 	// Signature is the verifier's (or last amender's) signature over ReportContent,
 	// written in the write that verifies or amends the results.
 	Signature  *signing.Signature `bson:"signature,omitempty"`
-	Rejections     []Rejection `bson:"rejections,omitempty"`
-	History        []opd.Event `bson:"history,omitempty"`
-	Pending        bool        `bson:"pending,omitempty"`
+	Rejections []Rejection        `bson:"rejections,omitempty"`
+	History    []opd.Event        `bson:"history,omitempty"`
+	Pending    bool               `bson:"pending,omitempty"`
 }
 
 // Released reports whether clinicians may read the results.
