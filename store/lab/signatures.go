@@ -80,3 +80,42 @@ func (s *Store) CheckSignatures(ctx context.Context) ([]string, error) {
 	}
 	return out, cur.Err()
 }
+
+// VerifyResults checks the released results a chart shows (copies in the patient's
+// results bucket): for each verified order among them, one read by _id, its report's
+// signature, and that every copied value is the one signed. A copy that differs from
+// its signed report counts as content changed. Keyed by order id; preliminary results
+// have no entry.
+func (s *Store) VerifyResults(ctx context.Context, items []PatientResult) (map[string]signing.Check, error) {
+	out := map[string]signing.Check{}
+	orders := map[string]Order{}
+	for _, it := range items {
+		if it.Status != StatusVerified {
+			continue
+		}
+		o, seen := orders[it.OrderID]
+		if !seen {
+			var err error
+			if o, err = s.Order(ctx, it.OrderID); err != nil {
+				return nil, err
+			}
+			orders[it.OrderID] = o
+			out[o.ID] = s.VerifyReport(o).Report
+		}
+		if c := out[o.ID]; c.Status == signing.Valid && !sameResult(o, it) {
+			c.Status = signing.ContentChanged
+			out[o.ID] = c
+		}
+	}
+	return out, nil
+}
+
+// sameResult reports whether a copied result is the one the order reports.
+func sameResult(o Order, it PatientResult) bool {
+	for _, r := range o.Results {
+		if r.Code == it.Code {
+			return r.Value == it.Value && r.Unit == it.Unit && r.Flag == it.Flag && r.Range == it.Range
+		}
+	}
+	return false
+}
