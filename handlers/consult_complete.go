@@ -51,7 +51,7 @@ func (a *App) consultComplete(c *fiber.Ctx) error {
 		return redirect(c, "/opd")
 	}
 	if len(errs) == 0 {
-		comp := opd.Completion{FollowUpDate: in.FollowUpDate, FollowUpNote: in.FollowUpNote, SignNote: in.SignNote == "1"}
+		comp := opd.Completion{FollowUpDate: in.FollowUpDate, FollowUpNote: in.FollowUpNote, SignNote: in.SignNote == "1", Signer: signerOf(c)}
 		if in.FollowUpVisit == "1" {
 			comp.ServiceCode = consultFollowUpService
 		}

@@ -35,7 +35,7 @@ func (a *App) consultNote(c *fiber.Ctx) error {
 	if len(errs) == 0 {
 		ctx, by := c.UserContext(), currentUser(c).Username
 		if _, err = a.OPD.SaveNote(ctx, v.ID, soap, by); err == nil && in.Action == "sign" {
-			_, err = a.OPD.SignNote(ctx, v.ID, by)
+			_, err = a.OPD.SignNote(ctx, v.ID, signerOf(c))
 		}
 		switch {
 		case err == nil:
@@ -76,10 +76,10 @@ func (a *App) consultAddendum(c *fiber.Ctx) error {
 		errs["addendum"] = "Required."
 	}
 	if len(errs) == 0 {
-		_, err = a.OPD.AddAddendum(c.UserContext(), v.ID, in.Addendum, currentUser(c).Username)
+		_, err = a.OPD.AddAddendum(c.UserContext(), v.ID, in.Addendum, signerOf(c))
 		switch {
 		case err == nil:
-			a.setFlash(c, "ok", "Addendum added.")
+			a.setFlash(c, "ok", "Addendum signed and added.")
 			return redirect(c, consultHref(v.ID, "note"))
 		case errors.Is(err, store.ErrInvalid), errors.Is(err, store.ErrConflict):
 			errs["_form"] = consultStoreMessage(err)

@@ -51,11 +51,14 @@ func (a *App) renderConsult(c *fiber.Ctx, v opd.Visit, form string, vals, errs m
 	if !v.Note.SavedAt.IsZero() {
 		vm.NoteSaved = views.DateTime(v.Note.SavedAt, a.cfg.Location)
 	}
+	sealed := a.OPD.VerifyNote(v)
 	if vm.NoteSigned {
 		vm.NoteSignedBy = "by " + v.Note.SignedBy + ", " + views.DateTime(v.Note.SignedAt, a.cfg.Location)
+		vm.NoteSeal = seal(sealed.Note, a.cfg.Location)
 	}
-	for _, ad := range v.Note.Addenda {
-		vm.Addenda = append(vm.Addenda, views.ConsultAddendum{Text: ad.Text, By: ad.By, At: views.DateTime(ad.At, a.cfg.Location)})
+	for i, ad := range v.Note.Addenda {
+		vm.Addenda = append(vm.Addenda, views.ConsultAddendum{Text: ad.Text, By: ad.By, At: views.DateTime(ad.At, a.cfg.Location),
+			Seal: seal(sealed.Addenda[i], a.cfg.Location)})
 	}
 	for _, d := range v.Diagnoses {
 		vm.Diagnoses = append(vm.Diagnoses, views.ConsultDiagnosis{Line: strconv.Itoa(d.Line), Code: d.Code, Title: d.Title,

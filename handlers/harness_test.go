@@ -29,6 +29,7 @@ import (
 	"hms/store/pharmacy"
 	"hms/store/secret"
 	"hms/store/seed"
+	"hms/store/signing"
 	"hms/store/storetest"
 )
 
@@ -82,12 +83,13 @@ func newEnv(t *testing.T, opts ...option) *env {
 		o(&cfg)
 	}
 	cat := catalog.New(db)
-	opdStore := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit})
+	sig := signing.Ephemeral() // one server key for every store, as in main
+	opdStore := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit, Signer: sig})
 	deps := handlers.Deps{DB: db, Users: users, Sessions: identity.NewSessions(db),
 		Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
 		Charges: billing.NewCharges(db), Billing: billing.New(db), OPD: opdStore,
-		IPD:      ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: opdStore}),
-		Lab:      lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore}),
+		IPD:      ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: opdStore, Signer: sig}),
+		Lab:      lab.New(db, cat, lab.Options{Patients: pats, OnCall: opdStore, Signer: sig}),
 		Pharmacy: pharmacy.New(db, cat, pharmacy.Options{Location: cfg.Location, Visits: opdStore}),
 		Audit:    audit.New(db, quiet), Static: static.FS,
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}

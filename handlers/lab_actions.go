@@ -91,7 +91,7 @@ func (a *App) labReject(c *fiber.Ctx) error {
 
 func (a *App) labVerify(c *fiber.Ctx) error {
 	return a.labAct(c, "verify", func(o lab.Order, in actionInput, u *sessionUser) (lab.Order, error) {
-		return a.Lab.Verify(c.UserContext(), o.ID, in.version(), u.Username, u.FullName)
+		return a.Lab.Verify(c.UserContext(), o.ID, in.version(), u.Username, u.FullName, roleNames(u.Roles))
 	})
 }
 
@@ -177,7 +177,7 @@ func (a *App) labSaveResults(c *fiber.Ctx, amend bool) error {
 	version, _ := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	reason := strings.TrimSpace(c.FormValue("reason"))
 	if amend {
-		_, err = a.Lab.Amend(c.UserContext(), o.ID, version, values, reason, u.Username, u.FullName)
+		_, err = a.Lab.Amend(c.UserContext(), o.ID, version, values, reason, u.Username, u.FullName, roleNames(u.Roles))
 	} else {
 		_, err = a.Lab.EnterResults(c.UserContext(), o.ID, version, values, u.Username, u.FullName)
 	}

@@ -44,14 +44,20 @@ func (a *App) labChartVM(c *fiber.Ctx, patientID string) (views.LabChartVM, erro
 			}
 		}
 	}
-	for i, it := range items {
-		if i == chartResultRows {
-			vm.More = len(items) - i
-			break
-		}
-		vm.Rows = append(vm.Rows, views.LabChartRow{Date: views.DateTime(it.At, a.cfg.Location), Test: it.Name, Panel: it.Panel,
+	shown := items[:min(len(items), chartResultRows)]
+	vm.More = len(items) - len(shown)
+	sealed, err := a.Lab.VerifyResults(ctx, shown)
+	if err != nil {
+		return vm, err
+	}
+	for _, it := range shown {
+		row := views.LabChartRow{Date: views.DateTime(it.At, a.cfg.Location), Test: it.Name, Panel: it.Panel,
 			Value: it.Value, Unit: it.Unit, Flag: it.Flag, Range: it.Range, OrderID: it.OrderID,
-			Preliminary: it.Status == lab.StatusPreliminary, Amended: it.Amended})
+			Preliminary: it.Status == lab.StatusPreliminary, Amended: it.Amended}
+		if ch, ok := sealed[it.OrderID]; ok {
+			row.Seal = seal(ch, a.cfg.Location)
+		}
+		vm.Rows = append(vm.Rows, row)
 	}
 	vm.Trends = trends(items, a)
 	return vm, nil

@@ -93,9 +93,13 @@ func (a *App) renderLabOrder(c *fiber.Ctx, o lab.Order, form string, values, err
 	for _, r := range o.Rejections {
 		vm.Rejections = append(vm.Rejections, views.LabStep{At: views.DateTime(r.At, loc), By: r.By, What: r.Accession + " rejected: " + r.Reason})
 	}
-	for _, am := range o.Amendments {
+	sealed := a.Lab.VerifyReport(o)
+	if o.Status == lab.StatusVerified {
+		vm.Seal = seal(sealed.Report, loc)
+	}
+	for i, am := range o.Amendments {
 		vm.Amendments = append(vm.Amendments, views.LabAmendmentRow{At: views.DateTime(am.At, loc), By: am.ByName, Reason: am.Reason,
-			Previous: resultSummary(am.Previous)})
+			Previous: resultSummary(am.Previous), Seal: seal(sealed.Amendments[i], loc)})
 	}
 	for i := len(o.History) - 1; i >= 0; i-- {
 		h := o.History[i]

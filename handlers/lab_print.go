@@ -49,12 +49,14 @@ func (a *App) labReport(c *fiber.Ctx) error {
 		Where: labWhere(o), Test: o.TestName, Accession: o.Accession, Collected: views.DateTime(o.CollectedAt, loc),
 		Reported: views.DateTime(o.ReleasedAt, loc), Printed: views.DateTime(time.Now(), loc), Rows: resultRows(o.Results),
 		Preliminary: o.Status == "preliminary", EnteredBy: o.EnteredByName, OrderID: o.ID}
+	sealed := a.Lab.VerifyReport(o)
 	if o.Status == "verified" {
 		vm.VerifiedBy, vm.VerifiedAt = o.VerifiedByName, views.DateTime(o.VerifiedAt, loc)
+		vm.Seal = seal(sealed.Report, loc)
 	}
-	for _, am := range o.Amendments {
+	for i, am := range o.Amendments {
 		vm.Amendments = append(vm.Amendments, views.LabAmendmentRow{At: views.DateTime(am.At, loc), By: am.ByName, Reason: am.Reason,
-			Previous: resultSummary(am.Previous)})
+			Previous: resultSummary(am.Previous), Seal: seal(sealed.Amendments[i], loc)})
 	}
 	return a.page(c, "Lab report "+o.ID, views.LabReport(vm))
 }

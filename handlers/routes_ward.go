@@ -28,4 +28,5 @@ func (a *App) registerWard(r *router) {
 	r.post("/ward/adm/:id/depart", PermNursing, a.wardDepart)
 	r.post("/ward/adm/:id/summary", PermWardOrders, a.wardSummarySave)
 	r.get("/ward/adm/:id/summary", PermWard, a.wardSummaryPrint)
+	r.post("/ward/adm/:id/summary/addendum", PermWardOrders, a.wardSummaryAddendum)
 }

@@ -41,9 +41,11 @@ func (a *App) fillChart(c *fiber.Ctx, vm *views.WardPatientVM, adm ipd.Admission
 		vm.VitalsFields = append(vm.VitalsFields, components.Field{Name: name, Label: label, Type: "text", Inputmode: "decimal",
 			MaxLength: 8, Value: f.vals[name], Error: f.errs[name], Hint: "Plausible: " + num(l.Min) + "–" + num(l.Max)})
 	}
+	sealed := a.IPD.VerifyNotes(ch)
 	for i := len(ch.Notes) - 1; i >= 0; i-- {
 		n := ch.Notes[i]
-		vm.Notes = append(vm.Notes, views.NoteRow{At: views.DateTime(n.At, loc), Shift: n.Shift, Text: n.Text, By: n.ByName})
+		vm.Notes = append(vm.Notes, views.NoteRow{At: views.DateTime(n.At, loc), Shift: n.Shift, Text: n.Text, By: n.ByName,
+			Seal: seal(sealed[i], loc)})
 	}
 	today := a.IPD.DateOf(now)
 	for i := len(ch.IO) - 1; i >= 0; i-- {
@@ -191,8 +193,7 @@ func (a *App) wardNote(c *fiber.Ctx) error {
 	}
 	f := wardForm{errs: fieldErrors(a.validate.Struct(in)), vals: values(in)}
 	if len(f.errs) == 0 {
-		u := currentUser(c)
-		_, err := a.IPD.AddNote(c.UserContext(), adm.ID, in.Shift, in.Text, u.FullName, u.Username)
+		_, err := a.IPD.AddNote(c.UserContext(), adm.ID, in.Shift, in.Text, signerOf(c))
 		if err == nil {
 			if err := a.auditChange(c, audit.ActionPatientUpdate, adm.PatientID, "ipd:"+adm.ID+":note"); err != nil {
 				return err

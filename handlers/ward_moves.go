@@ -80,6 +80,8 @@ func (a *App) fillMoves(c *fiber.Ctx, vm *views.WardPatientVM, adm ipd.Admission
 	vm.SummarySigned = adm.Summary.Signed()
 	if vm.SummarySigned {
 		vm.SummaryBy = adm.Summary.SignedByName + ", " + views.DateTime(adm.Summary.SignedAt, loc)
+		vm.SummarySeal, vm.SummaryAddenda = a.summarySeals(adm)
+		vm.AddendumFields = []components.Field{field(f, "addendum", "Addendum (a signed correction)", "textarea")}
 	}
 	if vm.CanOrder && !vm.SummarySigned && adm.Status != ipd.StateActive {
 		sf := f
@@ -240,7 +242,7 @@ func (a *App) wardSummarySave(c *fiber.Ctx) error {
 		_, err := a.IPD.SaveSummary(ctx, adm.ID, ipd.Summary{Diagnoses: in.Diagnoses, Procedures: in.Procedures, Course: in.Course,
 			Medications: in.Medications, FollowUp: in.FollowUp}, u.Username)
 		if err == nil && in.Sign == "1" {
-			_, err = a.IPD.SignSummary(ctx, adm.ID, u.FullName, u.Username)
+			_, err = a.IPD.SignSummary(ctx, adm.ID, signerOf(c))
 		}
 		switch {
 		case err == nil:
@@ -287,6 +289,7 @@ func (a *App) wardSummaryPrint(c *fiber.Ctx) error {
 		vm.Diagnoses, vm.Procedures, vm.Course, vm.Medications, vm.FollowUp = m.Diagnoses, m.Procedures, m.Course, m.Medications, m.FollowUp
 		if m.Signed() {
 			vm.Signed, vm.SignedBy, vm.SignedAt = "yes", m.SignedByName, views.DateTime(m.SignedAt, loc)
+			vm.Seal, vm.Addenda = a.summarySeals(adm)
 		}
 	}
 	return a.page(c, "Discharge summary · "+adm.Name, views.WardSummary(vm))

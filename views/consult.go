@@ -60,7 +60,10 @@ type ConsultOrder struct {
 }
 
 // ConsultAddendum is one addendum of a signed note.
-type ConsultAddendum struct{ Text, By, At string }
+type ConsultAddendum struct {
+	Text, By, At string
+	Seal         components.Seal
+}
 
 // ConsultRxWarning is a warning the prescriber must acknowledge before the line is saved.
 type ConsultRxWarning struct {
@@ -90,6 +93,7 @@ type ConsultVM struct {
 	NoteSigned               bool
 	Note                     map[string]string // subjective, objective, assessment, plan
 	NoteSaved, NoteSignedBy  string
+	NoteSeal                 components.Seal
 	Addenda                  []ConsultAddendum
 	Diagnoses                []ConsultDiagnosis
 	Prescriptions            []ConsultRx

@@ -1,10 +1,13 @@
 package views
 
+import "hms/views/components"
+
 // LabChartRow is one released result in the patient's chart or consultation.
 type LabChartRow struct {
 	Date, Test, Panel, Value, Unit, Flag, Range string
 	OrderID                                     string
 	Preliminary, Amended                        bool
+	Seal                                        components.Seal // the verified report's signature
 }
 
 // LabTrendPoint is one value of a repeated test, placed in the trend's 240×60 box.

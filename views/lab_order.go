@@ -16,7 +16,8 @@ type LabStep struct{ At, By, What string }
 // LabAmendmentRow is one amendment with the values it replaced.
 type LabAmendmentRow struct {
 	At, By, Reason string
-	Previous       string // "Glucose, fasting 95 mg/dL; …"
+	Previous       string          // "Glucose, fasting 95 mg/dL; …"
+	Seal           components.Seal // the amendment's signature
 }
 
 // LabOpenAlert is an open critical alert on the order, with the read-back form for the lab.
@@ -35,7 +36,8 @@ type LabOrderVM struct {
 	Doctor, Ordered, Notes                     string
 	Accession, Collected, Received             string
 	Version                                    string
-	Entered, Verified                          string // "Lab Tech, 27 Nov 2026 10:05"
+	Entered, Verified                          string          // "Lab Tech, 27 Nov 2026 10:05"
+	Seal                                       components.Seal // the verified report's signature
 	Rows                                       []LabResultRow
 	Entry, AmendEntry                          bool // the result form is open (for entry or for an amendment)
 	CanCollect, CanReceive, CanReject          bool

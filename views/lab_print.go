@@ -1,5 +1,7 @@
 package views
 
+import "hms/views/components"
+
 // LabLabelVM is a sample label: barcode of the accession, patient, tests, collection time.
 type LabLabelVM struct {
 	Accession, Name, MRN, AgeSex, Tests, Container, Collected, Priority, OrderID string
@@ -14,4 +16,5 @@ type LabReportVM struct {
 	VerifiedBy, VerifiedAt, EnteredBy                           string
 	Amendments                                                  []LabAmendmentRow
 	OrderID                                                     string
+	Seal                                                        components.Seal // the report's signature
 }

@@ -83,7 +83,10 @@ type TrendDot struct {
 }
 
 // NoteRow is a nursing note or an intake/output line.
-type NoteRow struct{ At, Shift, Text, By string }
+type NoteRow struct {
+	At, Shift, Text, By string
+	Seal                components.Seal // a nursing note's signature
+}
 
 // StayRow is one bed of the stay's history.
 type StayRow struct{ Bed, From, To, Reason, By string }
@@ -115,6 +118,9 @@ type WardPatientVM struct {
 	Errors                                          map[string]string // form → message
 	SummarySigned                                   bool
 	SummaryBy                                       string
+	SummarySeal                                     components.Seal
+	SummaryAddenda                                  []ConsultAddendum // signed corrections
+	AddendumFields                                  []components.Field
 	Open                                            string // the section to show open after a post
 }
 
@@ -130,6 +136,8 @@ type WardSummaryVM struct {
 	Doctor, Department, Ward                                     string
 	Diagnoses, Procedures, Course, Medications, FollowUp         string
 	Signed, SignedBy, SignedAt                                   string
+	Seal                                                         components.Seal
+	Addenda                                                      []ConsultAddendum
 	Deceased                                                     string
 }
 

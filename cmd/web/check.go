@@ -18,6 +18,7 @@ import (
 	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/pharmacy"
+	"hms/store/signing"
 )
 
 // errProblems makes `web check` exit 1 when a check found something.
@@ -58,6 +59,17 @@ func consistencyChecks(s stores) []consistency.Check {
 		{Name: "OPD visits and appointments", Run: func(ctx context.Context, repair bool) ([]string, int, error) {
 			found, err := s.opd.Check(ctx, repair)
 			return problemsOrRepaired(ids("", found), repair, err)
+		}},
+		{Name: "signatures verify", Run: func(ctx context.Context, _ bool) ([]string, int, error) {
+			var out []string
+			for _, check := range []func(context.Context) ([]string, error){s.opd.CheckSignatures, s.ipd.CheckSignatures, s.lab.CheckSignatures} {
+				found, err := check(ctx)
+				if err != nil {
+					return out, 0, err
+				}
+				out = append(out, found...)
+			}
+			return out, 0, nil
 		}},
 		{Name: "ward admissions (interrupted)", Run: repairOnly(s.ipd.Repair)},
 		{Name: "beds and occupants", Run: func(ctx context.Context, _ bool) ([]string, int, error) {
@@ -109,16 +121,20 @@ func openStores(ctx context.Context, cfg config, log *slog.Logger, db *store.DB)
 	if err != nil {
 		return stores{}, err
 	}
-	return newStores(cfg, log, db, catalog.New(db), patients.New(db, box, log)), nil
+	sig, err := cfg.signer()
+	if err != nil {
+		return stores{}, err
+	}
+	return newStores(cfg, log, db, catalog.New(db), patients.New(db, box, log), sig), nil
 }
 
 // newStores builds every module's repository over db, wired to each other the same way
 // for the server and for the maintenance commands.
-func newStores(cfg config, log *slog.Logger, db *store.DB, cat *catalog.Catalog, pats *patients.Store) stores {
-	o := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit, Logger: log})
-	wards := ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: o, Logger: log})
+func newStores(cfg config, log *slog.Logger, db *store.DB, cat *catalog.Catalog, pats *patients.Store, sig *signing.Signer) stores {
+	o := opd.New(db, cat, opd.Options{Location: cfg.Location, Patients: pats, OnVisitComplete: pats.SetLastVisit, Logger: log, Signer: sig})
+	wards := ipd.New(db, cat, ipd.Options{Location: cfg.Location, Patients: pats, OPD: o, Logger: log, Signer: sig})
 	return stores{pats: pats, trail: audit.New(db, log), opd: o, ipd: wards,
-		lab:     lab.New(db, cat, lab.Options{Patients: pats, OnCall: o, Logger: log, WardChargeNurse: wardChargeNurse(wards, o)}),
+		lab:     lab.New(db, cat, lab.Options{Patients: pats, OnCall: o, Logger: log, WardChargeNurse: wardChargeNurse(wards, o), Signer: sig}),
 		ph:      pharmacy.New(db, cat, pharmacy.Options{Location: cfg.Location, Visits: o, Logger: log}),
 		billing: billing.New(db)}
 }

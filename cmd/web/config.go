@@ -40,6 +40,10 @@ const envHelp = `Environment:
   HMS_ENCRYPTION_KEY    ≥32-byte secret that encrypts and hashes ID numbers (base64 or raw);
                         required with MONGODB_URI, generated into HMS_DATA_DIR/encryption.key
                         otherwise. Losing it makes stored ID numbers unreadable: back it up.
+  HMS_SIGNING_KEY       base64 Ed25519 seed (32 bytes) that signs clinical documents; required
+                        with MONGODB_URI, generated into HMS_DATA_DIR/signing.key otherwise
+  HMS_SIGNING_RETIRED_KEYS comma-separated base64 public keys of earlier signing keys: what
+                        they signed still verifies after a rotation
   HMS_IDLE_TIMEOUT      sign out after this long without activity (default 15m)
   HMS_ABSOLUTE_TIMEOUT  sign out after this long whatever the activity (default 12h)
   HMS_TIMEZONE          the hospital's time zone (default Asia/Kolkata)

@@ -3,6 +3,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -148,6 +149,11 @@ func serve(cfg config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	sig, err := cfg.signer()
+	if err != nil {
+		return err
+	}
+	log.Info("signing key", "key_id", sig.KeyID(), "public_key", base64.StdEncoding.EncodeToString(sig.PublicKey()))
 	mets := metrics.New(cfg.SlowCommand, log)
 	return withDBMetrics(cfg, log, mets, func(ctx context.Context, db *store.DB) error {
 		pats := patients.New(db, box, log)
@@ -167,7 +173,7 @@ func serve(cfg config, log *slog.Logger) error {
 		}
 		log.Info("patient search index loaded", "patients", n, "ms", time.Since(started).Milliseconds())
 		cat := catalog.New(db)
-		s := newStores(cfg, log, db, cat, pats)
+		s := newStores(cfg, log, db, cat, pats, sig)
 		trail, opdStore, ipdStore, labStore, pharm := s.trail, s.opd, s.ipd, s.lab, s.ph
 		if rep, err := trail.Recover(ctx); err != nil {
 			return fmt.Errorf("audit trail: %w", err)

@@ -12,6 +12,7 @@ import (
 
 	"hms/store"
 	"hms/store/opd"
+	"hms/store/signing"
 )
 
 // Shifts of the nursing day.
@@ -19,11 +20,30 @@ var Shifts = []string{"morning", "evening", "night"}
 
 // Note is a nursing note, signed by the nurse who wrote it; notes are never edited.
 type Note struct {
-	At     time.Time `bson:"at"`
-	Shift  string    `bson:"shift"`
-	Text   string    `bson:"text"`
-	By     string    `bson:"by"`
-	ByName string    `bson:"by_name"`
+	ID        string             `bson:"id,omitempty"` // the signed document's id: <admission>/nursing-note/<object id>
+	At        time.Time          `bson:"at"`
+	Shift     string             `bson:"shift"`
+	Text      string             `bson:"text"`
+	By        string             `bson:"by"`
+	ByName    string             `bson:"by_name"`
+	Signature *signing.Signature `bson:"signature,omitempty"`
+}
+
+// NoteContent is what a nursing note's signature covers; admID ties it to its chart.
+func NoteContent(admID string, n Note) signing.Content {
+	return signing.Content{"id": n.ID, "admission_id": admID, "at": n.At, "shift": n.Shift, "text": n.Text, "by": n.By, "by_name": n.ByName}
+}
+
+// VerifyNotes checks the signature of each of a chart's nursing notes, in its order.
+func (s *Store) VerifyNotes(c Chart) []signing.Check {
+	out := make([]signing.Check, len(c.Notes))
+	for i, n := range c.Notes {
+		out[i] = s.signer.Verify(NoteContent(c.ID, n), n.Signature)
+		if n.ID != "" { // notes written before signatures existed carry no id and no signature
+			out[i] = out[i].Signed(signing.KindNursingNote, n.ID)
+		}
+	}
+	return out
 }
 
 // Intake and output kinds.
@@ -102,8 +122,8 @@ func (s *Store) RecordVitals(ctx context.Context, admID string, vs opd.Vitals, b
 	return rec, nil
 }
 
-// AddNote appends a signed nursing note.
-func (s *Store) AddNote(ctx context.Context, admID, shift, text, byName, by string) (Note, error) {
+// AddNote appends a nursing note signed with the server's key in the same write.
+func (s *Store) AddNote(ctx context.Context, admID, shift, text string, who signing.Person) (Note, error) {
 	text = strings.TrimSpace(text)
 	switch {
 	case !slices.Contains(Shifts, shift):
@@ -114,7 +134,13 @@ func (s *Store) AddNote(ctx context.Context, admID, shift, text, byName, by stri
 	if _, err := s.activeAdmission(ctx, admID); err != nil {
 		return Note{}, err
 	}
-	n := Note{At: s.now().UTC(), Shift: shift, Text: text, By: by, ByName: byName}
+	n := Note{ID: admID + "/nursing-note/" + bson.NewObjectID().Hex(), At: s.now().UTC().Truncate(time.Millisecond),
+		Shift: shift, Text: text, By: who.ID, ByName: who.Name}
+	sig, err := s.signer.Sign(signing.KindNursingNote, n.ID, NoteContent(admID, n), who, n.At)
+	if err != nil {
+		return Note{}, err
+	}
+	n.Signature = &sig
 	return n, upsert(ctx, s.ch, admID, bson.D{{Key: "$push", Value: bson.D{{Key: "notes", Value: n}}}})
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"hms/store"
 	"hms/store/guard"
+	"hms/store/signing"
 )
 
 // Discharge outcomes.
@@ -165,6 +166,60 @@ type Summary struct {
 	SignedAt     time.Time `bson:"signed_at,omitempty"`
 	SignedBy     string    `bson:"signed_by,omitempty"`
 	SignedByName string    `bson:"signed_by_name,omitempty"`
+	// Signature is the server's signature over SummaryContent, written with SignedAt.
+	Signature *signing.Signature `bson:"signature,omitempty"`
+	Addenda   []SummaryAddendum  `bson:"addenda,omitempty"` // corrections after signing, each signed
+}
+
+// SummaryAddendum is a signed correction added to a signed discharge summary.
+type SummaryAddendum struct {
+	Text      string             `bson:"text"`
+	By        string             `bson:"by"`
+	ByName    string             `bson:"by_name"`
+	At        time.Time          `bson:"at"`
+	Signature *signing.Signature `bson:"signature,omitempty"`
+}
+
+// SummaryContent is what a discharge summary's signature covers: its clinical fields
+// and whose admission it is.
+func SummaryContent(a Admission) signing.Content {
+	m := a.Summary
+	return signing.Content{"admission_id": a.ID, "patient_id": a.PatientID, "mrn": a.MRN, "diagnoses": m.Diagnoses,
+		"procedures": m.Procedures, "course": m.Course, "medications": m.Medications, "follow_up": m.FollowUp}
+}
+
+// SummaryAddendumID is the signed document id of addendum n (from 1) of a summary.
+func SummaryAddendumID(admID string, n int) string {
+	return fmt.Sprintf("%s/summary/addendum/%d", admID, n)
+}
+
+// SummaryAddendumContent is what the signature of addendum i (from 0) covers.
+func SummaryAddendumContent(a Admission, i int) signing.Content {
+	x := a.Summary.Addenda[i]
+	return signing.Content{"admission_id": a.ID, "patient_id": a.PatientID, "n": i + 1, "text": x.Text, "by": x.By,
+		"by_name": x.ByName, "at": x.At}
+}
+
+// SummarySeal is the verification of a signed summary and of each of its addenda.
+type SummarySeal struct {
+	Summary signing.Check
+	Addenda []signing.Check
+}
+
+// VerifySummary checks the signatures of a's discharge summary and its addenda.
+func (s *Store) VerifySummary(a Admission) SummarySeal {
+	if a.Summary == nil {
+		return SummarySeal{}
+	}
+	out := SummarySeal{Summary: s.signer.Verify(SummaryContent(a), a.Summary.Signature)}
+	if a.Summary.Signed() {
+		out.Summary = out.Summary.Signed(signing.KindDischargeSummary, a.ID)
+	}
+	for i := range a.Summary.Addenda {
+		c := s.signer.Verify(SummaryAddendumContent(a, i), a.Summary.Addenda[i].Signature)
+		out.Addenda = append(out.Addenda, c.Signed(signing.KindDischargeAddendum, SummaryAddendumID(a.ID, i+1)))
+	}
+	return out
 }
 
 // Signed reports whether the summary is signed.
@@ -183,11 +238,13 @@ func (s *Store) SaveSummary(ctx context.Context, id string, m Summary, by string
 	m.Diagnoses, m.Procedures, m.Course = strings.TrimSpace(m.Diagnoses), strings.TrimSpace(m.Procedures), strings.TrimSpace(m.Course)
 	m.Medications, m.FollowUp = strings.TrimSpace(m.Medications), strings.TrimSpace(m.FollowUp)
 	m.SavedAt, m.SavedBy, m.SignedAt, m.SignedBy, m.SignedByName = s.now().UTC(), by, time.Time{}, "", ""
+	m.Signature, m.Addenda = nil, nil
 	return s.setSummary(ctx, a, m, by, "discharge summary saved")
 }
 
-// SignSummary signs the summary; diagnoses, course and follow-up must be written.
-func (s *Store) SignSummary(ctx context.Context, id, byName, by string) (Admission, error) {
+// SignSummary signs the summary with the server's key, in the write that marks it
+// signed; diagnoses, course and follow-up must be written. It is read-only afterwards.
+func (s *Store) SignSummary(ctx context.Context, id string, who signing.Person) (Admission, error) {
 	a, err := s.Admission(ctx, id)
 	if err != nil {
 		return a, err
@@ -201,8 +258,39 @@ func (s *Store) SignSummary(ctx context.Context, id, byName, by string) (Admissi
 		return a, fmt.Errorf("%w: order the discharge before signing its summary", store.ErrInvalid)
 	}
 	m := *a.Summary
-	m.SignedAt, m.SignedBy, m.SignedByName = s.now().UTC(), by, byName
-	return s.setSummary(ctx, a, m, by, "discharge summary signed")
+	sig, err := s.signer.Sign(signing.KindDischargeSummary, a.ID, SummaryContent(a), who, s.now())
+	if err != nil {
+		return a, err
+	}
+	// setSummary is guarded on the version read, so the summary signed is the one stored.
+	m.SignedAt, m.SignedBy, m.SignedByName, m.Signature = sig.SignedAt, who.ID, who.Name, &sig
+	return s.setSummary(ctx, a, m, who.ID, "discharge summary signed")
+}
+
+// AddSummaryAddendum appends a signed correction to a signed discharge summary.
+func (s *Store) AddSummaryAddendum(ctx context.Context, id, text string, who signing.Person) (Admission, error) {
+	text = strings.TrimSpace(text)
+	if text == "" || len(text) > 2000 {
+		return Admission{}, fmt.Errorf("%w: an addendum has 1–2000 characters", store.ErrInvalid)
+	}
+	a, err := s.Admission(ctx, id)
+	if err != nil {
+		return a, err
+	}
+	if !a.Summary.Signed() {
+		return a, fmt.Errorf("%w: the discharge summary is not signed yet; edit it instead", store.ErrInvalid)
+	}
+	m := *a.Summary
+	x := SummaryAddendum{Text: text, By: who.ID, ByName: who.Name, At: s.now().UTC().Truncate(time.Millisecond)}
+	m.Addenda = append(slices.Clone(m.Addenda), x)
+	a.Summary = &m
+	n := len(m.Addenda)
+	sig, err := s.signer.Sign(signing.KindDischargeAddendum, SummaryAddendumID(a.ID, n), SummaryAddendumContent(a, n-1), who, x.At)
+	if err != nil {
+		return a, err
+	}
+	m.Addenda[n-1].Signature = &sig
+	return s.setSummary(ctx, a, m, who.ID, "discharge summary addendum")
 }
 
 func (s *Store) setSummary(ctx context.Context, a Admission, m Summary, by, what string) (Admission, error) {

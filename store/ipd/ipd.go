@@ -25,6 +25,7 @@ import (
 	"hms/store/catalog"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/signing"
 	"hms/store/worklist"
 )
 
@@ -64,6 +65,7 @@ type Options struct {
 	Charges  *billing.Charges // nil: billing.NewCharges(db)
 	Now      func() time.Time // nil: time.Now; tests move the clock
 	Logger   *slog.Logger
+	Signer   *signing.Signer // signs nursing notes and discharge summaries; nil: a throw-away key (tests)
 }
 
 // Store reads and writes the wards' collections.
@@ -77,6 +79,7 @@ type Store struct {
 	loc                                   *time.Location
 	now                                   func() time.Time
 	log                                   *slog.Logger
+	signer                                *signing.Signer
 	adms, keys, ilists, orders, doses, ch store.Coll
 	beds, dispense                        store.Coll
 	tc                                    tileCache
@@ -96,7 +99,10 @@ func New(db *store.DB, cat *catalog.Catalog, o Options) *Store {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Store{db: db, cat: cat, pats: o.Patients, opd: o.OPD, charges: o.Charges, lists: worklist.New(db),
+	if o.Signer == nil {
+		o.Signer = signing.Ephemeral()
+	}
+	return &Store{signer: o.Signer, db: db, cat: cat, pats: o.Patients, opd: o.OPD, charges: o.Charges, lists: worklist.New(db),
 		loc: o.Location, now: o.Now, log: o.Logger,
 		adms: db.Coll(store.CollAdmissions), keys: db.Coll(store.CollIPDKeys), ilists: db.Coll(store.CollIPDLists),
 		orders: db.Coll(store.CollIPDOrders), doses: db.Coll(store.CollIPDDoses), ch: db.Coll(store.CollIPDCharts),

@@ -26,6 +26,7 @@ import (
 	"hms/store/catalog"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/signing"
 	"hms/store/worklist"
 )
 
@@ -80,9 +81,12 @@ type Order struct {
 	ReleasedAt     time.Time   `bson:"released_at,omitempty"`
 	ReleasedBy     string      `bson:"released_by,omitempty"`
 	Amendments     []Amendment `bson:"amendments,omitempty"`
-	Rejections     []Rejection `bson:"rejections,omitempty"`
-	History        []opd.Event `bson:"history,omitempty"`
-	Pending        bool        `bson:"pending,omitempty"`
+	// Signature is the verifier's (or last amender's) signature over ReportContent,
+	// written in the write that verifies or amends the results.
+	Signature  *signing.Signature `bson:"signature,omitempty"`
+	Rejections []Rejection        `bson:"rejections,omitempty"`
+	History    []opd.Event        `bson:"history,omitempty"`
+	Pending    bool               `bson:"pending,omitempty"`
 }
 
 // Released reports whether clinicians may read the results.
@@ -131,6 +135,8 @@ type Amendment struct {
 	ByName   string    `bson:"by_name"`
 	Reason   string    `bson:"reason"`
 	Previous []Result  `bson:"previous"`
+	// Signature covers AmendmentContent: who corrected what, when and why.
+	Signature *signing.Signature `bson:"signature,omitempty"`
 }
 
 // Rejection is a refused sample; the order went back for recollection.
@@ -190,6 +196,7 @@ type Options struct {
 	WardChargeNurse func(ctx context.Context, admissionID string, t time.Time) (string, string, error)
 	Now             func() time.Time
 	Logger          *slog.Logger
+	Signer          *signing.Signer // signs verified reports and amendments; nil: a throw-away key (tests)
 }
 
 // Store reads and writes the laboratory's documents.
@@ -203,6 +210,7 @@ type Store struct {
 	escalateAfter                time.Duration
 	now                          func() time.Time
 	log                          *slog.Logger
+	signer                       *signing.Signer
 	orders, samples, byPat, alts store.Coll
 	lists                        *worklist.Lists
 	wl                           worklistCache
@@ -222,7 +230,10 @@ func New(db *store.DB, cat *catalog.Catalog, o Options) *Store {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Store{db: db, cat: cat, pats: o.Patients, charges: o.Charges, oncall: o.OnCall, wardNurse: o.WardChargeNurse, escalateAfter: o.EscalateAfter,
+	if o.Signer == nil {
+		o.Signer = signing.Ephemeral()
+	}
+	return &Store{signer: o.Signer, db: db, cat: cat, pats: o.Patients, charges: o.Charges, oncall: o.OnCall, wardNurse: o.WardChargeNurse, escalateAfter: o.EscalateAfter,
 		now: o.Now, log: o.Logger, orders: db.Coll(store.CollLabOrders), samples: db.Coll(store.CollLabSamples),
 		byPat: db.Coll(store.CollLabByPatient), alts: db.Coll(store.CollLabAlerts), lists: worklist.New(db)}
 }

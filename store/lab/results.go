@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"hms/store"
 	"hms/store/catalog"
 	"hms/store/opd"
+	"hms/store/signing"
 )
 
 // FieldErrors maps a test code to why its entered value was refused.
@@ -127,16 +129,25 @@ func (s *Store) ReleasePreliminary(ctx context.Context, id string, version int64
 
 // Verify verifies and releases an order's results. The verifier must not be the person
 // who entered them; afterwards the results are read-only (Amend corrects them).
-func (s *Store) Verify(ctx context.Context, id string, version int64, by, byName string) (Order, error) {
+// The report is signed with the server's key as the verifier (role: how their role reads).
+func (s *Store) Verify(ctx context.Context, id string, version int64, by, byName, role string) (Order, error) {
 	o, err := s.Order(ctx, id)
 	if err != nil {
 		return o, err
 	}
+	if version == 0 { // the signature covers the results read here: the write must find them unchanged
+		version = o.Version
+	}
 	if o.Version == version && o.EnteredBy == by {
 		return o, ErrSamePerson
 	}
-	now := s.now().UTC()
-	set := bson.D{{Key: "verified_by", Value: by}, {Key: "verified_by_name", Value: byName}, {Key: "verified_at", Value: now}}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	sig, err := s.signer.Sign(signing.KindLabReport, o.ID, ReportContent(o), signing.Person{ID: by, Name: byName, Role: role}, now)
+	if err != nil {
+		return o, err
+	}
+	set := bson.D{{Key: "verified_by", Value: by}, {Key: "verified_by_name", Value: byName}, {Key: "verified_at", Value: now},
+		{Key: "signature", Value: sig}}
 	if o.ReleasedAt.IsZero() {
 		set = append(set, bson.E{Key: "released_at", Value: now}, bson.E{Key: "released_by", Value: by})
 	}
@@ -147,7 +158,8 @@ func (s *Store) Verify(ctx context.Context, id string, version int64, by, byName
 
 // Amend corrects released results with a reason; the results they replace are kept in
 // the order's amendments. The amending pathologist signs the corrected report.
-func (s *Store) Amend(ctx context.Context, id string, version int64, values map[string]string, reason, by, byName string) (Order, error) {
+// The corrected report and the amendment are each signed as the amending pathologist.
+func (s *Store) Amend(ctx context.Context, id string, version int64, values map[string]string, reason, by, byName, role string) (Order, error) {
 	reason = strings.TrimSpace(reason)
 	o, err := s.Order(ctx, id)
 	if err != nil {
@@ -165,11 +177,26 @@ func (s *Store) Amend(ctx context.Context, id string, version int64, values map[
 	if err != nil {
 		return o, err
 	}
-	now := s.now().UTC()
+	if version == 0 {
+		version = o.Version
+	}
+	now := s.now().UTC().Truncate(time.Millisecond)
+	who := signing.Person{ID: by, Name: byName, Role: role}
 	am := Amendment{At: now, By: by, ByName: byName, Reason: reason, Previous: o.Results}
+	n := len(o.Amendments) + 1
+	amSig, err := s.signer.Sign(signing.KindLabAmendment, AmendmentID(o.ID, n), AmendmentContent(o.ID, n, am), who, now)
+	if err != nil {
+		return o, err
+	}
+	am.Signature = &amSig
+	o.Results = results
+	sig, err := s.signer.Sign(signing.KindLabReport, o.ID, ReportContent(o), who, now)
+	if err != nil {
+		return o, err
+	}
 	return s.move(ctx, id, transition{from: []string{StatusVerified, StatusPreliminary}, version: version,
 		set: bson.D{{Key: "results", Value: results}, {Key: "verified_by", Value: by}, {Key: "verified_by_name", Value: byName},
-			{Key: "verified_at", Value: now}},
+			{Key: "verified_at", Value: now}, {Key: "signature", Value: sig}},
 		push:  bson.D{{Key: "amendments", Value: am}},
 		event: opd.Event{By: by, From: o.Status, To: StatusVerified, Reason: "amended: " + reason}})
 }

@@ -10,6 +10,8 @@ import (
 
 	"hms/store"
 	"hms/store/billing"
+	"hms/store/guard"
+	"hms/store/signing"
 	"hms/store/worklist"
 )
 
@@ -17,8 +19,9 @@ import (
 type Completion struct {
 	FollowUpDate string // "2006-01-02", after today; "" = none
 	FollowUpNote string
-	SignNote     bool   // sign the draft note in the same write
-	ServiceCode  string // "" = the doctor's consultation code; e.g. "CONS-FU" for a follow-up visit
+	SignNote     bool           // sign the draft note in the same write
+	Signer       signing.Person // who signs it (the doctor completing); ID "" = by
+	ServiceCode  string         // "" = the doctor's consultation code; e.g. "CONS-FU" for a follow-up visit
 }
 
 // ConsultChargeID is the _id of a visit's consultation charge.
@@ -56,14 +59,26 @@ func (s *Store) Complete(ctx context.Context, id string, c Completion, by string
 	set := bson.D{{Key: "done_at", Value: now}, {Key: "completed_by", Value: by}, {Key: "service_code", Value: code},
 		{Key: "charge_id", Value: ConsultChargeID(id)}, {Key: "follow_up_date", Value: c.FollowUpDate},
 		{Key: "follow_up_note", Value: strings.TrimSpace(c.FollowUpNote)}}
+	var conds []guard.Cond
 	if c.SignNote && v.Note.Status == NoteDraft && !v.Note.Empty() {
-		set = append(set, signNote(now, by)...)
+		if c.Signer.ID == "" {
+			c.Signer.ID = by
+		}
+		sign, err := s.signNote(v, c.Signer)
+		if err != nil {
+			return v, err
+		}
+		set = append(set, sign...)
+		// The signature covers the note as read here: the write holds only if it is unchanged.
+		conds = append(conds, guard.Eq("note.status", NoteDraft), guard.Eq("note.subjective", v.Note.Subjective),
+			guard.Eq("note.objective", v.Note.Objective), guard.Eq("note.assessment", v.Note.Assessment),
+			guard.Eq("note.plan", v.Note.Plan))
 	}
 	pending := []string{followCharge, followLastVisit}
 	if len(v.ActivePrescriptions()) > 0 {
 		pending = append(pending, followPharmacy)
 	}
-	return s.transition(ctx, id, StateCompleted, by, "", visitWrite{set: set, pending: pending})
+	return s.transition(ctx, id, StateCompleted, by, "", visitWrite{set: set, pending: pending, conds: conds})
 }
 
 // PharmacyItemID is the pharmacy worklist item of a visit's prescriptions.

@@ -12,6 +12,7 @@ import (
 
 	"hms/store"
 	"hms/store/guard"
+	"hms/store/signing"
 )
 
 // Note states: a signed note is read-only; corrections are addenda.
@@ -33,11 +34,12 @@ func (n SOAP) Empty() bool {
 	return strings.TrimSpace(n.Subjective+n.Objective+n.Assessment+n.Plan) == ""
 }
 
-// Addendum is text added to a signed note.
+// Addendum is text added to a signed note, itself signed when it is added.
 type Addendum struct {
-	Text string    `bson:"text"`
-	By   string    `bson:"by"`
-	At   time.Time `bson:"at"`
+	Text      string             `bson:"text"`
+	By        string             `bson:"by"`
+	At        time.Time          `bson:"at"`
+	Signature *signing.Signature `bson:"signature,omitempty"`
 }
 
 // Note is the visit's clinical note.
@@ -49,6 +51,9 @@ type Note struct {
 	SignedAt time.Time  `bson:"signed_at,omitempty"`
 	SignedBy string     `bson:"signed_by,omitempty"`
 	Addenda  []Addendum `bson:"addenda,omitempty"`
+	// Signature is the server's signature over NoteContent, written in the same guarded
+	// write that marks the note signed (absent on notes signed before signatures existed).
+	Signature *signing.Signature `bson:"signature,omitempty"`
 }
 
 // Diagnosis is one diagnosis of the visit: an ICD-10 code, free text, or both.
@@ -105,36 +110,87 @@ func (s *Store) SaveNote(ctx context.Context, id string, n SOAP, by string) (Vis
 	})
 }
 
-// SignNote signs the note: from then on it is read-only.
-func (s *Store) SignNote(ctx context.Context, id, by string) (Visit, error) {
-	v, err := s.edit(ctx, id, by, []string{StateWithDoctor, StateCompleted}, func(v Visit) (visitWrite, error) {
+// SignNote signs the note with the server's key: from then on it is read-only.
+func (s *Store) SignNote(ctx context.Context, id string, who signing.Person) (Visit, error) {
+	v, err := s.edit(ctx, id, who.ID, []string{StateWithDoctor, StateCompleted}, func(v Visit) (visitWrite, error) {
 		if v.Note.Status == NoteSigned {
 			return visitWrite{}, ErrAlreadyDone
 		}
 		if v.Note.Empty() {
 			return visitWrite{}, fmt.Errorf("%w: the note is empty", store.ErrInvalid)
 		}
-		return visitWrite{set: signNote(s.now().UTC(), by)}, nil
+		set, err := s.signNote(v, who)
+		return visitWrite{set: set}, err
 	})
 	return v, err
 }
 
-func signNote(at time.Time, by string) bson.D {
-	return bson.D{{Key: "note.status", Value: NoteSigned}, {Key: "note.signed_at", Value: at}, {Key: "note.signed_by", Value: by}}
+// signNote is the $set that signs v's note as read: the write that applies it is guarded
+// on v's version, so what was signed is what is stored.
+func (s *Store) signNote(v Visit, who signing.Person) (bson.D, error) {
+	sig, err := s.signer.Sign(signing.KindConsultNote, v.ID, NoteContent(v), who, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return bson.D{{Key: "note.status", Value: NoteSigned}, {Key: "note.signed_at", Value: sig.SignedAt},
+		{Key: "note.signed_by", Value: who.ID}, {Key: "note.signature", Value: sig}}, nil
 }
 
-// AddAddendum appends text to a signed note, with its author and time.
-func (s *Store) AddAddendum(ctx context.Context, id, text, by string) (Visit, error) {
+// NoteContent is what a consultation note's signature covers: the four parts and whose
+// visit it is.
+func NoteContent(v Visit) signing.Content {
+	return signing.Content{"visit_id": v.ID, "patient_id": v.PatientID, "mrn": v.MRN, "subjective": v.Note.Subjective,
+		"objective": v.Note.Objective, "assessment": v.Note.Assessment, "plan": v.Note.Plan}
+}
+
+// AddendumContent is what the signature of addendum i (from 0) of v's note covers.
+func AddendumContent(v Visit, i int) signing.Content {
+	a := v.Note.Addenda[i]
+	return signing.Content{"visit_id": v.ID, "patient_id": v.PatientID, "n": i + 1, "text": a.Text, "by": a.By, "at": a.At}
+}
+
+// AddendumID is the signed document id of addendum n (from 1) of a visit's note.
+func AddendumID(visitID string, n int) string { return fmt.Sprintf("%s/addendum/%d", visitID, n) }
+
+// AddAddendum appends a signed correction to a signed note, with its author and time.
+func (s *Store) AddAddendum(ctx context.Context, id, text string, who signing.Person) (Visit, error) {
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return Visit{}, fmt.Errorf("%w: the addendum is empty", store.ErrInvalid)
 	}
-	return s.edit(ctx, id, by, []string{StateWithDoctor, StateCompleted}, func(v Visit) (visitWrite, error) {
+	return s.edit(ctx, id, who.ID, []string{StateWithDoctor, StateCompleted}, func(v Visit) (visitWrite, error) {
 		if v.Note.Status != NoteSigned {
 			return visitWrite{}, fmt.Errorf("%w: the note is not signed yet; edit it instead", store.ErrInvalid)
 		}
-		return visitWrite{push: bson.D{{Key: "note.addenda", Value: Addendum{Text: text, By: by, At: s.now().UTC()}}}}, nil
+		a := Addendum{Text: text, By: who.ID, At: s.now().UTC().Truncate(time.Millisecond)}
+		v.Note.Addenda = append(slices.Clone(v.Note.Addenda), a)
+		n := len(v.Note.Addenda)
+		sig, err := s.signer.Sign(signing.KindConsultAddendum, AddendumID(v.ID, n), AddendumContent(v, n-1), who, a.At)
+		if err != nil {
+			return visitWrite{}, err
+		}
+		a.Signature = &sig
+		return visitWrite{push: bson.D{{Key: "note.addenda", Value: a}}}, nil
 	})
+}
+
+// NoteSeal is the verification of a visit's signed note and of each of its addenda.
+type NoteSeal struct {
+	Note    signing.Check
+	Addenda []signing.Check // in the note's order
+}
+
+// VerifyNote checks the signatures of v's note and addenda against their content now.
+func (s *Store) VerifyNote(v Visit) NoteSeal {
+	out := NoteSeal{Note: s.signer.Verify(NoteContent(v), v.Note.Signature)}
+	if v.Note.Status == NoteSigned {
+		out.Note = out.Note.Signed(signing.KindConsultNote, v.ID)
+	}
+	for i := range v.Note.Addenda {
+		c := s.signer.Verify(AddendumContent(v, i), v.Note.Addenda[i].Signature)
+		out.Addenda = append(out.Addenda, c.Signed(signing.KindConsultAddendum, AddendumID(v.ID, i+1)))
+	}
+	return out
 }
 
 // AddDiagnosis adds an ICD-10 code (from the shipped list), free text, or both. The first

@@ -12,7 +12,10 @@ import (
 	"hms/store/catalog"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/signing"
 )
+
+var rao = signing.Person{ID: "dr.rao", Name: "Dr. Venkatesh Rao", Role: "Doctor"}
 
 func TestASignedNoteIsReadOnlyButTakesAddenda(t *testing.T) {
 	e := newEnv(t)
@@ -22,9 +25,9 @@ func TestASignedNoteIsReadOnlyButTakesAddenda(t *testing.T) {
 	assert.ErrorIs(t, err, store.ErrInvalid, "not before the patient is with the doctor")
 
 	v := e.withDoctor(t, e.patient(t, "Asha", "Verma"))
-	_, err = e.s.SignNote(ctx, v.ID, "dr.rao")
+	_, err = e.s.SignNote(ctx, v.ID, rao)
 	assert.ErrorIs(t, err, store.ErrInvalid, "an empty note is not signed")
-	_, err = e.s.AddAddendum(ctx, v.ID, "later", "dr.rao")
+	_, err = e.s.AddAddendum(ctx, v.ID, "later", rao)
 	assert.ErrorIs(t, err, store.ErrInvalid, "addenda are for signed notes")
 	_, err = e.s.SaveNote(ctx, v.ID, opd.SOAP{Subjective: "cough 3 days"}, "dr.rao")
 	require.NoError(t, err)
@@ -33,17 +36,17 @@ func TestASignedNoteIsReadOnlyButTakesAddenda(t *testing.T) {
 	assert.Equal(t, "cough 3 days, fever", v.Note.Subjective, "the draft is saved again")
 	assert.Equal(t, opd.NoteDraft, v.Note.Status)
 
-	v, err = e.s.SignNote(ctx, v.ID, "dr.rao")
+	v, err = e.s.SignNote(ctx, v.ID, rao)
 	require.NoError(t, err)
 	assert.Equal(t, opd.NoteSigned, v.Note.Status)
 	assert.Equal(t, "dr.rao", v.Note.SignedBy)
 	assert.Equal(t, monday.UTC(), v.Note.SignedAt.UTC())
 	_, err = e.s.SaveNote(ctx, v.ID, opd.SOAP{Subjective: "changed"}, "dr.rao")
 	assert.ErrorIs(t, err, store.ErrInvalid)
-	_, err = e.s.SignNote(ctx, v.ID, "dr.rao")
+	_, err = e.s.SignNote(ctx, v.ID, rao)
 	assert.ErrorIs(t, err, opd.ErrAlreadyDone)
 
-	v, err = e.s.AddAddendum(ctx, v.ID, "Patient reports rash since morning.", "dr.nair")
+	v, err = e.s.AddAddendum(ctx, v.ID, "Patient reports rash since morning.", signing.Person{ID: "dr.nair", Name: "Dr. Asha Nair", Role: "Doctor"})
 	require.NoError(t, err)
 	require.Len(t, v.Note.Addenda, 1)
 	assert.Equal(t, "dr.nair", v.Note.Addenda[0].By)

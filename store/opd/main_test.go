@@ -14,6 +14,7 @@ import (
 	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/secret"
+	"hms/store/signing"
 	"hms/store/storetest"
 )
 
@@ -56,6 +57,9 @@ type env struct {
 }
 
 var testKey = []byte("hms-opd-tests-key-0123456789abcd")
+
+// testSigner is the server key of every store the tests build (one key, as after a restart).
+var testSigner = signing.Ephemeral()
 
 var priceFrom = time.Date(2026, time.January, 1, 0, 0, 0, 0, time.UTC)
 
@@ -129,7 +133,7 @@ func newEnv(t *testing.T) *env {
 
 // store returns an OPD store over the env's database (a "restarted process" when called again).
 func (e *env) store(charges opd.ChargePoster) *opd.Store {
-	return opd.New(e.db, e.cat, opd.Options{Location: ist, Patients: e.pats, Charges: charges, Now: e.clock.Now,
+	return opd.New(e.db, e.cat, opd.Options{Location: ist, Patients: e.pats, Charges: charges, Now: e.clock.Now, Signer: testSigner,
 		OnVisitComplete: func(_ context.Context, patientID string, at time.Time) error {
 			e.mu.Lock()
 			defer e.mu.Unlock()

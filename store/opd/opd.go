@@ -26,6 +26,7 @@ import (
 	"hms/store/catalog"
 	"hms/store/identity"
 	"hms/store/patients"
+	"hms/store/signing"
 	"hms/store/worklist"
 )
 
@@ -59,6 +60,7 @@ type Options struct {
 	OnVisitComplete func(ctx context.Context, patientID string, at time.Time) error
 	Now             func() time.Time // nil: time.Now; tests fix the clock
 	Logger          *slog.Logger
+	Signer          *signing.Signer // signs consultation notes; nil: a throw-away key (tests)
 }
 
 // Store reads and writes every OPD collection.
@@ -76,6 +78,7 @@ type Store struct {
 	queues, labOrders, radOrders, counters    store.Coll
 	lists                                     *worklist.Lists
 	ref                                       *refCache
+	signer                                    *signing.Signer
 	memo                                      memo
 }
 
@@ -93,7 +96,10 @@ func New(db *store.DB, cat *catalog.Catalog, o Options) *Store {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	return &Store{db: db, cat: cat, users: identity.NewUsers(db), pats: o.Patients, charges: o.Charges,
+	if o.Signer == nil {
+		o.Signer = signing.Ephemeral()
+	}
+	return &Store{signer: o.Signer, db: db, cat: cat, users: identity.NewUsers(db), pats: o.Patients, charges: o.Charges,
 		onComplete: o.OnVisitComplete, loc: o.Location, now: o.Now, log: o.Logger,
 		profiles: db.Coll(store.CollStaffProfiles), rosters: db.Coll(store.CollRosters),
 		appts: db.Coll(store.CollAppointments), keys: db.Coll(store.CollOPDKeys), days: db.Coll(store.CollOPDDays),
