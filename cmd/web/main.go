@@ -23,6 +23,7 @@ import (
 	"hms/store/identity"
 	"hms/store/ipd"
 	"hms/store/patients"
+	"hms/store/retention"
 	"hms/store/secret"
 	"hms/store/seed"
 )
@@ -42,6 +43,13 @@ Usage:
                        (default: a new file in HMS_BACKUP_DIR, keeping HMS_BACKUP_KEEP)
   web restore FILE     load a backup into an empty database and verify it (counts, checksums,
                        the audit chain)
+  web purge [--dry-run]
+                       delete what is past its retention period (sessions, failed-login
+                       counters, closed queue boards; set on the admin retention page);
+                       --dry-run only reports counts and oldest dates. The server also purges daily
+  web rotate-key       re-seal and re-hash every ID number under HMS_ENCRYPTION_KEY, with the old
+                       key in HMS_ENCRYPTION_KEY_PREVIOUS; resumable, reports counts. The server
+                       runs it by itself at start while previous keys are set
   web --help           this text
 
 In embedded mode the data directory is locked by the running server: stop it before
@@ -94,6 +102,10 @@ func main() {
 		err = backupNow(cfg, log, os.Args[2:], os.Stdout)
 	case "restore":
 		err = restoreFrom(cfg, log, os.Args[2:], os.Stdout)
+	case "purge":
+		err = purgeNow(cfg, log, os.Args[2:], os.Stdout)
+	case "rotate-key":
+		err = rotateKey(cfg, log, os.Stdout)
 	default:
 		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
@@ -166,6 +178,9 @@ func serve(cfg config, log *slog.Logger) error {
 			return err
 		}
 		log.Info("patient search index loaded", "patients", n, "ms", time.Since(started).Milliseconds())
+		if box.Rotating() {
+			go rotateInBackground(pats, box, log)
+		}
 		cat := catalog.New(db)
 		s := newStores(cfg, log, db, cat, pats)
 		trail, opdStore, ipdStore, labStore, pharm := s.trail, s.opd, s.ipd, s.lab, s.ph
@@ -217,6 +232,7 @@ func serve(cfg config, log *slog.Logger) error {
 		}
 		go backup.Schedule(sigCtx, db, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log)
 		go consistency.Nightly(sigCtx, db, consistencyChecks(s), 24*time.Hour, log)
+		go retention.Schedule(sigCtx, retention.New(db), 24*time.Hour, log)
 		engine := "MongoDB"
 		if db.Embedded {
 			engine = "embedded FerretDB in " + cfg.DataDir
@@ -246,7 +262,11 @@ func (c config) secretBox() (*secret.Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	return secret.New(k)
+	prev, err := previousKeys()
+	if err != nil {
+		return nil, err
+	}
+	return secret.NewRing(k, prev...)
 }
 
 func printDemoLogins() {
