@@ -14,10 +14,10 @@ import (
 
 // RotateReport counts what one pass of RotateKey did.
 type RotateReport struct {
-	Scanned   int // patient documents read
-	Resealed  int // ID numbers moved to the current key
-	Current   int // already under the current key (a resumed or repeated run)
-	Retry     int // changed by someone else mid-way, or the new hash is held by another patient: run again
+	Scanned    int // patient documents read
+	Resealed   int // ID numbers moved to the current key
+	Current    int // already under the current key (a resumed or repeated run)
+	Retry      int // changed by someone else mid-way, or the new hash is held by another patient: run again
 	Unreadable int // could not be opened with any configured key
 }
 
