@@ -141,6 +141,11 @@ func (s *Store) followUp(ctx context.Context, p Patient) error {
 			return err
 		}
 	}
+	if slices.Contains(p.Pending, pendingPseudonymise) {
+		if err := s.pseudonymiseFollowUp(ctx, p); err != nil {
+			return err
+		}
+	}
 	_, err := s.c.W.UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, bson.D{{Key: "$unset", Value: bson.D{{Key: "pending", Value: ""}}}})
 	if err != nil {
 		return fmt.Errorf("store: registration follow-up %s: %w", p.MRN, err)

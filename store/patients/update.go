@@ -73,6 +73,9 @@ func (s *Store) UpdateDemographics(ctx context.Context, id string, version int64
 	if cur.Version != version {
 		return cur, store.ErrConflict
 	}
+	if cur.Pseudonym != nil {
+		return cur, fmt.Errorf("%w: this patient was pseudonymised; identifiers cannot be added back", store.ErrInvalid)
+	}
 	if err := e.check(time.Now().UTC()); err != nil {
 		return cur, err
 	}
