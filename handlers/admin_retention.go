@@ -134,6 +134,7 @@ func (a *App) runPurge(c *fiber.Ctx, dry bool) error {
 		if cl.Note != "" {
 			row.Count = "—"
 		}
+		r.Any = r.Any || cl.Count > 0
 		r.Rows = append(r.Rows, row)
 	}
 	vm.Report = &r

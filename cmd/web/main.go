@@ -208,8 +208,15 @@ func serve(cfg config, log *slog.Logger) error {
 		if err := pharm.Repair(ctx); err != nil {
 			log.Error("pharmacy repair", "err", err.Error()) // logged, not fatal: the rest of the hospital must start
 		}
-		if n, err := identity.NewSessions(db).Purge(ctx, 30*24*time.Hour); err == nil && n > 0 {
-			log.Info("purged old sessions", "count", n)
+		// What is past its retention period (admin retention page) goes at start, then daily.
+		if rep, err := retention.New(db).Purge(ctx, false, "start"); err != nil {
+			log.Error("retention purge", "err", err.Error())
+		} else {
+			for _, c := range rep.Classes {
+				if c.Deleted > 0 {
+					log.Info("retention purge", "class", c.Class, "deleted", c.Deleted)
+				}
+			}
 		}
 		app, err := handlers.NewApp(handlers.Config{Hospital: cfg.Hospital, SessionKey: key, IdleTimeout: cfg.Idle,
 			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure || cfg.tls(), Location: cfg.Location,
