@@ -38,6 +38,7 @@ type Config struct {
 	Metrics         *metrics.Metrics // nil: no /metrics and no request timing
 	MetricsToken    string           // HMS_METRICS_TOKEN: a scraper's bearer token for /metrics
 	BackupEvery     time.Duration    // HMS_BACKUP_EVERY: the admin page warns when a backup is overdue
+	BackupKeep      int              // HMS_BACKUP_KEEP: shown on the retention page
 	TrustedProxies  []string         // HMS_TRUSTED_PROXIES: only these may set X-Forwarded-For
 }
 

@@ -54,7 +54,7 @@ func (a *App) renderChart(c *fiber.Ctx, p patients.Patient, tab string, errs, fo
 	}
 	vm := views.ChartVM{CSRF: a.csrfToken(c), Banner: b, Tab: tab, Errors: errs, Form: form,
 		Can: views.ChartPermissions{Edit: can(roles, PermPatientsEdit), Allergies: can(roles, PermAllergiesEdit),
-			Appointments: can(roles, PermAppointments)}}
+			Appointments: can(roles, PermAppointments), Pseudonymise: can(roles, PermPrivacy) && p.Pseudonym == nil}}
 	for _, t := range chartTabs {
 		if t.Key == "access" && !auditor {
 			continue

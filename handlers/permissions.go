@@ -54,6 +54,7 @@ const (
 	PermDisplay        Permission = "display.view"      // waiting-room screen
 	PermPortal         Permission = "portal.self"       // a patient's own records
 	PermMetrics        Permission = "ops.metrics"       // /metrics in the Prometheus format
+	PermPrivacy        Permission = "admin.privacy"     // pseudonymise patients, retention settings and purge
 )
 
 // Permissions of the wards, the lab, the pharmacy and the billing desk.
@@ -76,7 +77,8 @@ const (
 // rolePermissions is the one permission table of the system.
 var rolePermissions = map[Role][]Permission{
 	RoleAdmin: {PermAdmin, PermUsersManage, PermSessionsManage, PermPricesView, PermPricesEdit,
-		PermPatientsView, PermPatientsEdit, PermStaffManage, PermAuditView, PermMetrics, PermBedsManage, PermLabCatalog, PermFormulary},
+		PermPatientsView, PermPatientsEdit, PermStaffManage, PermAuditView, PermMetrics, PermBedsManage, PermLabCatalog, PermFormulary,
+		PermPrivacy},
 	RoleFrontDesk:     {PermPatientsView, PermPatientsEdit, PermPricesView, PermAppointments, PermQueueView, PermPayments},
 	RoleAdmissionDesk: {PermAdmissions, PermAdmit, PermPatientsView, PermWard, PermPayments},
 	RoleDoctor: {PermOPD, PermPatientsView, PermAllergiesEdit, PermWard, PermLab, PermQueueView,

@@ -74,4 +74,5 @@ func (a *App) register(r *router) {
 	r.post("/admin/users/:username/unlock", PermUsersManage, a.userUnlock)
 	r.get("/admin/sessions", PermSessionsManage, a.sessionsList)
 	r.post("/admin/sessions/:id/revoke", PermSessionsManage, a.sessionRevoke)
+	a.registerPrivacy(r)
 }

@@ -71,7 +71,7 @@ type ChartVM struct {
 }
 
 // ChartPermissions says which actions the user may take on the chart.
-type ChartPermissions struct{ Edit, Allergies, Appointments bool }
+type ChartPermissions struct{ Edit, Allergies, Appointments, Pseudonymise bool }
 
 // BillingAccountVM is the billing account as the chart's Bills tab shows it.
 type BillingAccountVM struct {

@@ -44,6 +44,8 @@ const envHelp = `Environment:
                         with MONGODB_URI, generated into HMS_DATA_DIR/signing.key otherwise
   HMS_SIGNING_RETIRED_KEYS comma-separated base64 public keys of earlier signing keys: what
                         they signed still verifies after a rotation
+  HMS_ENCRYPTION_KEY_PREVIOUS  old encryption keys, comma separated, during a key rotation
+                        (see "web rotate-key"); remove them once the rotation reports done
   HMS_IDLE_TIMEOUT      sign out after this long without activity (default 15m)
   HMS_ABSOLUTE_TIMEOUT  sign out after this long whatever the activity (default 12h)
   HMS_TIMEZONE          the hospital's time zone (default Asia/Kolkata)
@@ -114,11 +116,8 @@ func (c config) encryptionKey() ([]byte, error) { return c.key("HMS_ENCRYPTION_K
 
 func (c config) key(envName, file string) ([]byte, error) {
 	if v := os.Getenv(envName); v != "" {
-		if b, err := base64.StdEncoding.DecodeString(v); err == nil && len(b) >= 32 {
+		if b, ok := decodeKey(v); ok {
 			return b, nil
-		}
-		if len(v) >= 32 {
-			return []byte(v), nil
 		}
 		return nil, errors.New(envName + " must be at least 32 bytes")
 	}
@@ -137,4 +136,12 @@ func (c config) key(envName, file string) ([]byte, error) {
 		return nil, err
 	}
 	return b, os.WriteFile(path, b, 0o600)
+}
+
+// decodeKey reads a key given as base64 or raw text; it must be at least 32 bytes.
+func decodeKey(v string) ([]byte, bool) {
+	if b, err := base64.StdEncoding.DecodeString(v); err == nil && len(b) >= 32 {
+		return b, true
+	}
+	return []byte(v), len(v) >= 32
 }

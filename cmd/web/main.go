@@ -24,6 +24,7 @@ import (
 	"hms/store/identity"
 	"hms/store/ipd"
 	"hms/store/patients"
+	"hms/store/retention"
 	"hms/store/secret"
 	"hms/store/seed"
 )
@@ -43,6 +44,13 @@ Usage:
                        (default: a new file in HMS_BACKUP_DIR, keeping HMS_BACKUP_KEEP)
   web restore FILE     load a backup into an empty database and verify it (counts, checksums,
                        the audit chain)
+  web purge [--dry-run]
+                       delete what is past its retention period (sessions, failed-login
+                       counters, closed queue boards; set on the admin retention page);
+                       --dry-run only reports counts and oldest dates. The server also purges daily
+  web rotate-key       re-seal and re-hash every ID number under HMS_ENCRYPTION_KEY, with the old
+                       key in HMS_ENCRYPTION_KEY_PREVIOUS; resumable, reports counts. The server
+                       runs it by itself at start while previous keys are set
   web --help           this text
 
 In embedded mode the data directory is locked by the running server: stop it before
@@ -95,6 +103,10 @@ func main() {
 		err = backupNow(cfg, log, os.Args[2:], os.Stdout)
 	case "restore":
 		err = restoreFrom(cfg, log, os.Args[2:], os.Stdout)
+	case "purge":
+		err = purgeNow(cfg, log, os.Args[2:], os.Stdout)
+	case "rotate-key":
+		err = rotateKey(cfg, log, os.Stdout)
 	default:
 		fmt.Fprintf(os.Stderr, "unknown command %q\n\n%s", cmd, usage)
 		os.Exit(2)
@@ -172,6 +184,9 @@ func serve(cfg config, log *slog.Logger) error {
 			return err
 		}
 		log.Info("patient search index loaded", "patients", n, "ms", time.Since(started).Milliseconds())
+		if box.Rotating() {
+			go rotateInBackground(pats, box, log)
+		}
 		cat := catalog.New(db)
 		s := newStores(cfg, log, db, cat, pats, sig)
 		trail, opdStore, ipdStore, labStore, pharm := s.trail, s.opd, s.ipd, s.lab, s.ph
@@ -199,13 +214,21 @@ func serve(cfg config, log *slog.Logger) error {
 		if err := pharm.Repair(ctx); err != nil {
 			log.Error("pharmacy repair", "err", err.Error()) // logged, not fatal: the rest of the hospital must start
 		}
-		if n, err := identity.NewSessions(db).Purge(ctx, 30*24*time.Hour); err == nil && n > 0 {
-			log.Info("purged old sessions", "count", n)
+		// What is past its retention period (admin retention page) goes at start, then daily.
+		if rep, err := retention.New(db).Purge(ctx, false, "start"); err != nil {
+			log.Error("retention purge", "err", err.Error())
+		} else {
+			for _, c := range rep.Classes {
+				if c.Deleted > 0 {
+					log.Info("retention purge", "class", c.Class, "deleted", c.Deleted)
+				}
+			}
 		}
 		app, err := handlers.NewApp(handlers.Config{Hospital: cfg.Hospital, SessionKey: key, IdleTimeout: cfg.Idle,
 			AbsoluteTimeout: cfg.Absolute, SecureCookies: cfg.Secure || cfg.tls(), Location: cfg.Location,
 			TrustedProxies: cfg.TrustedProxies,
-			Metrics:        mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery},
+			Metrics:        mets, MetricsToken: cfg.MetricsToken, BackupEvery: cfg.BackupEvery,
+			BackupKeep: cfg.BackupKeep},
 			handlers.Deps{DB: db, Users: identity.NewUsers(db), Sessions: identity.NewSessions(db),
 				Auth: identity.NewAuthenticator(db), Catalog: cat, Patients: pats, Accounts: billing.NewAccounts(db),
 				Charges: billing.NewCharges(db), Billing: s.billing, OPD: opdStore, IPD: ipdStore, Lab: labStore, Pharmacy: pharm,
@@ -223,6 +246,7 @@ func serve(cfg config, log *slog.Logger) error {
 		}
 		go backup.Schedule(sigCtx, db, cfg.BackupDir, cfg.BackupEvery, cfg.BackupKeep, log)
 		go consistency.Nightly(sigCtx, db, consistencyChecks(s), 24*time.Hour, log)
+		go retention.Schedule(sigCtx, retention.New(db), 24*time.Hour, log)
 		engine := "MongoDB"
 		if db.Embedded {
 			engine = "embedded FerretDB in " + cfg.DataDir
@@ -252,7 +276,11 @@ func (c config) secretBox() (*secret.Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	return secret.New(k)
+	prev, err := previousKeys()
+	if err != nil {
+		return nil, err
+	}
+	return secret.NewRing(k, prev...)
 }
 
 func printDemoLogins() {

@@ -124,25 +124,26 @@ type Patient struct {
 	ID           string `bson:"_id"`
 	MRN          string `bson:"mrn"`
 	Demographics `bson:",inline"`
-	IDSealed     string    `bson:"id_sealed,omitempty"` // national/hospital ID, AES-GCM
-	IDHash       string    `bson:"id_hash,omitempty"`   // keyed hash, the key of nid:<hash>
-	Allergies    Allergies `bson:"allergies"`
-	Policies     []Policy  `bson:"policies"`
-	MotherID     string    `bson:"mother_id,omitempty"` // a newborn's mother
-	MotherMRN    string    `bson:"mother_mrn,omitempty"`
-	Newborn      bool      `bson:"newborn,omitempty"`
-	DuplicateOf  string    `bson:"duplicate_of,omitempty"` // the surviving record's id
-	DupOfMRN     string    `bson:"duplicate_of_mrn,omitempty"`
-	LastVisit    time.Time `bson:"last_visit,omitempty"`
-	Death        *Death    `bson:"death,omitempty"` // set once the patient has died (deceased.go)
-	History      []Change  `bson:"history"`
-	Pending      []string  `bson:"pending,omitempty"` // follow-up writes still to apply
-	Version      int64     `bson:"version"`
-	Rev          int64     `bson:"rev"` // global change number, for other instances' search index
-	CreatedAt    time.Time `bson:"created_at"`
-	CreatedBy    string    `bson:"created_by"`
-	UpdatedAt    time.Time `bson:"updated_at"`
-	UpdatedBy    string    `bson:"updated_by"`
+	IDSealed     string     `bson:"id_sealed,omitempty"` // national/hospital ID, AES-GCM
+	IDHash       string     `bson:"id_hash,omitempty"`   // keyed hash, the key of nid:<hash>
+	Allergies    Allergies  `bson:"allergies"`
+	Policies     []Policy   `bson:"policies"`
+	MotherID     string     `bson:"mother_id,omitempty"` // a newborn's mother
+	MotherMRN    string     `bson:"mother_mrn,omitempty"`
+	Newborn      bool       `bson:"newborn,omitempty"`
+	DuplicateOf  string     `bson:"duplicate_of,omitempty"` // the surviving record's id
+	DupOfMRN     string     `bson:"duplicate_of_mrn,omitempty"`
+	LastVisit    time.Time  `bson:"last_visit,omitempty"`
+	Death        *Death     `bson:"death,omitempty"`     // set once the patient has died (deceased.go)
+	Pseudonym    *Pseudonym `bson:"pseudonym,omitempty"` // set once identifiers were removed (pseudonymise.go)
+	History      []Change   `bson:"history"`
+	Pending      []string   `bson:"pending,omitempty"` // follow-up writes still to apply
+	Version      int64      `bson:"version"`
+	Rev          int64      `bson:"rev"` // global change number, for other instances' search index
+	CreatedAt    time.Time  `bson:"created_at"`
+	CreatedBy    string     `bson:"created_by"`
+	UpdatedAt    time.Time  `bson:"updated_at"`
+	UpdatedBy    string     `bson:"updated_by"`
 }
 
 // Name is the patient's full name as people read it.

@@ -97,8 +97,9 @@ func (s *Store) register(ctx context.Context, r Registration, by string, now tim
 		p.MotherID, p.MotherMRN, p.Newborn = mother.ID, mother.MRN, true
 	}
 	if id := NormalizeID(r.IDNumber); id != "" {
-		p.IDHash, p.IDSealed, p.IDLast4 = s.box.Hash("nid", id), s.box.Seal(id), last4(id)
-		if err := s.claimID(ctx, p.IDHash, p.ID); err != nil {
+		hashes := s.box.Hashes("nid", id)
+		p.IDHash, p.IDSealed, p.IDLast4 = hashes[0], s.box.Seal(id), last4(id)
+		if err := s.claimID(ctx, hashes, p.ID); err != nil {
 			return Patient{}, err
 		}
 	}
@@ -137,6 +138,11 @@ func (s *Store) register(ctx context.Context, r Registration, by string, now tim
 func (s *Store) followUp(ctx context.Context, p Patient) error {
 	if slices.Contains(p.Pending, "account") {
 		if err := s.accounts.Open(ctx, p.ID, p.MRN, p.Name(), p.CreatedBy); err != nil {
+			return err
+		}
+	}
+	if slices.Contains(p.Pending, pendingPseudonymise) {
+		if err := s.pseudonymiseFollowUp(ctx, p); err != nil {
 			return err
 		}
 	}
@@ -194,11 +200,11 @@ func (s *Store) releaseToken(token string) {
 
 // claimID takes the key document nid:<hash> for patient id: the one place that keeps
 // two patients from sharing an ID number (an insert of an existing _id fails on every engine).
-func (s *Store) claimID(ctx context.Context, hash, id string) error {
-	key := "nid:" + hash
+func (s *Store) claimID(ctx context.Context, hashes []string, id string) error {
+	key := "nid:" + hashes[0]
 	_, err := s.keys.W.InsertOne(ctx, keyDoc{ID: key, PatientID: id, CreatedAt: time.Now().UTC()})
 	if err == nil {
-		return nil
+		return s.heldUnderOldKey(ctx, hashes, id)
 	}
 	if !store.IsDuplicate(err) {
 		return fmt.Errorf("store: ID key: %w", err)
@@ -225,7 +231,7 @@ func (s *Store) claimID(ctx context.Context, hash, id string) error {
 	if !took {
 		return &TakenError{PatientID: "", MRN: "being registered now"}
 	}
-	return nil
+	return s.heldUnderOldKey(ctx, hashes, id)
 }
 
 // releaseID gives back an ID key this patient took but did not keep.

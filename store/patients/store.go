@@ -160,11 +160,17 @@ func (s *Store) Candidates(ctx context.Context, d Demographics, idNumber string)
 	}
 	sameID := ""
 	if idNumber != "" {
-		holder, err := s.idHolder(ctx, s.box.Hash("nid", NormalizeID(idNumber)))
-		if err != nil {
-			return nil, err
+		// During a key rotation the holder's key may be under either key: ask under each.
+		for _, h := range s.box.Hashes("nid", NormalizeID(idNumber)) {
+			holder, err := s.idHolder(ctx, h)
+			if err != nil {
+				return nil, err
+			}
+			if holder != "" {
+				sameID = holder
+				break
+			}
 		}
-		sameID = holder
 	}
 	return s.idx.candidates(d, sameID), nil
 }

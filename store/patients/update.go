@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -72,6 +73,9 @@ func (s *Store) UpdateDemographics(ctx context.Context, id string, version int64
 	if cur.Version != version {
 		return cur, store.ErrConflict
 	}
+	if cur.Pseudonym != nil {
+		return cur, fmt.Errorf("%w: this patient was pseudonymised; identifiers cannot be added back", store.ErrInvalid)
+	}
 	if err := e.check(time.Now().UTC()); err != nil {
 		return cur, err
 	}
@@ -80,9 +84,9 @@ func (s *Store) UpdateDemographics(ctx context.Context, id string, version int64
 	d.IDKind, d.IDLast4 = e.IDKind, cur.IDLast4
 	u := update{id: id, version: version}
 	var newHash string
-	if nid := NormalizeID(e.IDNumber); nid != "" && s.box.Hash("nid", nid) != cur.IDHash {
+	if nid := NormalizeID(e.IDNumber); nid != "" && !slices.Contains(s.box.Hashes("nid", nid), cur.IDHash) {
 		newHash = s.box.Hash("nid", nid)
-		if err := s.claimID(ctx, newHash, id); err != nil {
+		if err := s.claimID(ctx, s.box.Hashes("nid", nid), id); err != nil {
 			return cur, err
 		}
 		d.IDLast4 = last4(nid)
