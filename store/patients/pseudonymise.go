@@ -24,8 +24,9 @@ type Pseudonym struct {
 	At     time.Time `bson:"at"`
 	By     string    `bson:"by"`
 	Reason string    `bson:"reason"`
-	// ReleaseNID is the ID key still to delete, until the follow-up has run.
-	ReleaseNID string `bson:"release_nid,omitempty"`
+	// ReleaseNID are the ID keys still to delete (the number's hash under every key of
+	// the ring: a key rotation may have moved it meanwhile), until the follow-up has run.
+	ReleaseNID []string `bson:"release_nid,omitempty"`
 }
 
 // PseudonymName is the name a pseudonymised patient is shown under.
@@ -63,7 +64,13 @@ func (s *Store) Pseudonymise(ctx context.Context, id string, r PseudonymiseReque
 		return cur, store.ErrConflict
 	}
 	now := time.Now().UTC()
-	ps := Pseudonym{Code: pseudonymCode(), At: now, By: by, Reason: CleanName(r.Reason), ReleaseNID: cur.IDHash}
+	ps := Pseudonym{Code: pseudonymCode(), At: now, By: by, Reason: CleanName(r.Reason)}
+	if cur.IDHash != "" {
+		ps.ReleaseNID = []string{cur.IDHash}
+	}
+	if nid, err := s.box.Open(cur.IDSealed); err == nil && nid != "" {
+		ps.ReleaseNID = append(ps.ReleaseNID, s.box.Hashes("nid", nid)...)
+	}
 	rev, err := s.nextRev(ctx)
 	if err != nil {
 		return cur, err
@@ -109,8 +116,8 @@ func (s *Store) pseudonymiseFollowUp(ctx context.Context, p Patient) error {
 		return nil
 	}
 	name := p.Pseudonym.Name()
-	if p.Pseudonym.ReleaseNID != "" {
-		s.releaseID(p.Pseudonym.ReleaseNID, p.ID)
+	for _, h := range p.Pseudonym.ReleaseNID {
+		s.releaseID(h, p.ID) // only a key this patient holds
 	}
 	if err := s.accounts.SetName(ctx, p.ID, name); err != nil {
 		return err

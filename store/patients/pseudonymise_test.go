@@ -129,7 +129,7 @@ func TestPseudonymiseFollowUpsAreCompletedAtStart(t *testing.T) {
 	require.NoError(t, err)
 	// Put back what the follow-ups undo, as if the process died before them.
 	_, err = db.Coll(store.CollPatients).W.UpdateOne(ctx, bson.D{{Key: "_id", Value: p.ID}}, bson.D{{Key: "$set", Value: bson.D{
-		{Key: "pending", Value: []string{"pseudonymise"}}, {Key: "pseudonym.release_nid", Value: p.IDHash}}}})
+		{Key: "pending", Value: []string{"pseudonymise"}}, {Key: "pseudonym.release_nid", Value: []string{p.IDHash}}}}})
 	require.NoError(t, err)
 	require.NoError(t, billing.NewAccounts(db).SetName(ctx, p.ID, "Ingrid Vasquez-Holt"))
 	_, err = db.Coll(store.CollPatientKeys).W.InsertOne(ctx, bson.D{{Key: "_id", Value: "nid:" + p.IDHash}, {Key: "patient_id", Value: p.ID}})
