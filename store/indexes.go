@@ -54,7 +54,7 @@ const (
 // Collections is every collection of the system; the embedded engine creates each at
 // start so it can be given its _id index (sqlite_id.go). Each department's own
 // collections and indexes are declared in its indexes_<area>.go.
-var Collections = slices.Concat(coreCollections, ipdCollections, labCollections, pharmacyCollections, billingCollections)
+var Collections = slices.Concat(coreCollections, ipdCollections, labCollections, pharmacyCollections, billingCollections, portalCollections)
 
 var coreCollections = []string{CollWorklists, CollOps, CollCounters, CollUsers, CollSessions, CollLoginAttempts, CollDepartments, CollWards,
 	CollBeds, CollPrices, CollDrugs, CollLabTests, CollPatients, CollPatientKeys, CollAccounts, CollPayers,
@@ -87,7 +87,7 @@ type Index struct {
 }
 
 // Indexes is every secondary index. Lookups by _id need none.
-var Indexes = slices.Concat(coreIndexes, ipdIndexes, labIndexes, pharmacyIndexes, billingIndexes)
+var Indexes = slices.Concat(coreIndexes, ipdIndexes, labIndexes, pharmacyIndexes, billingIndexes, portalIndexes)
 
 var coreIndexes = []Index{
 	{Coll: CollSessions, Keys: bson.D{{Key: "user_id", Value: 1}, {Key: "expires_at", Value: -1}}, Why: "active sessions of one user (admin page, revoke on password change)"},
