@@ -88,4 +88,3 @@ func (a *App) portalCodeIssue(c *fiber.Ctx) error {
 	vm.Code, vm.Expires = issued.Code, views.DateTime(issued.ExpiresAt, a.cfg.Location)
 	return a.page(c, "Portal activation code · MRN "+p.MRN, views.PortalCodePage(vm))
 }
-

@@ -103,4 +103,3 @@ func allergyText(list []string) string {
 	}
 	return strings.Join(list, ", ")
 }
-

@@ -97,4 +97,3 @@ func issueCode(e *env, desk *client, id string) string {
 	require.NotNil(e.t, m, "the slip shows the code")
 	return m[1]
 }
-
