@@ -32,6 +32,10 @@ func (a *App) portalHome(c *fiber.Ctx) error {
 		return err
 	}
 	vm.Name, vm.MRN = p.Name(), p.MRN
+	dept, err := a.departmentNames(c)
+	if err != nil {
+		return err
+	}
 	appts, err := a.Portal.Appointments(ctx, pid)
 	if err != nil {
 		return err
@@ -39,7 +43,7 @@ func (a *App) portalHome(c *fiber.Ctx) error {
 	for _, ap := range appts {
 		l := apptLabels[ap.Status]
 		row := views.PortalAppt{ID: ap.ID, When: ap.Start.In(loc).Format("Mon 2 Jan 2006, 15:04"), Doctor: ap.DoctorName,
-			Department: ap.Department, Status: l[0], StatusColour: l[1], CanCancel: ap.Status == opd.ApptBooked && now.Before(ap.Start)}
+			Department: dept(ap.Department), Status: l[0], StatusColour: l[1], CanCancel: ap.Status == opd.ApptBooked && now.Before(ap.Start)}
 		if ap.Start.After(now) || row.CanCancel {
 			vm.Appointments = append(vm.Appointments, row)
 		} else {
@@ -57,7 +61,7 @@ func (a *App) portalHome(c *fiber.Ctx) error {
 	}
 	for _, v := range visits {
 		vm.Visits = append(vm.Visits, views.PortalVisitRow{ID: v.VisitID, Date: views.Date(v.CheckedInAt, loc),
-			Doctor: v.DoctorName, Department: v.Department, State: opd.StateLabels[v.State]})
+			Doctor: v.DoctorName, Department: dept(v.Department), State: opd.StateLabels[v.State]})
 	}
 	bills, err := a.Portal.Bills(ctx, pid)
 	if err != nil {
@@ -81,6 +85,11 @@ func (a *App) portalVisit(c *fiber.Ctx) error {
 	if err := a.auditRead(c, pid, "portal:visit:"+v.ID); err != nil {
 		return err
 	}
+	dept, err := a.departmentNames(c)
+	if err != nil {
+		return err
+	}
+	v.Department = dept(v.Department)
 	return a.page(c, "Visit on "+views.Date(v.CheckedInAt, a.cfg.Location), views.PortalVisitPage(portalVisitVM(v, a.cfg.Location)))
 }
 
@@ -113,4 +122,22 @@ func (a *App) portalCancel(c *fiber.Ctx) error {
 	}
 	a.setFlash(c, "ok", "Your appointment on "+ap.Start.In(a.cfg.Location).Format("Mon 2 Jan, 15:04")+" is cancelled.")
 	return redirect(c, "/portal")
+}
+
+// departmentNames turns a department code into the name a patient knows it by.
+func (a *App) departmentNames(c *fiber.Ctx) (func(string) string, error) {
+	deps, err := a.Catalog.Departments(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(deps))
+	for _, d := range deps {
+		names[d.Code] = d.Name
+	}
+	return func(code string) string {
+		if n := names[code]; n != "" {
+			return n
+		}
+		return code
+	}, nil
 }

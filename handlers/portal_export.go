@@ -67,15 +67,20 @@ func (a *App) portalExportPage(c *fiber.Ctx) error {
 	}
 	loc := a.cfg.Location
 	p := x.Patient
+	dept, err := a.departmentNames(c)
+	if err != nil {
+		return err
+	}
 	vm := views.PortalExportVM{Hospital: a.cfg.Hospital, Generated: views.DateTime(x.Generated, loc), Balance: views.Money(x.BalancePaise),
 		Details: [][2]string{{"Name", p.Name}, {"Hospital number", p.MRN}, {"Date of birth", p.DOB}, {"Sex", p.Sex},
 			{"Phone", phoneText(p.Phone)}, {"Address", strings.Trim(p.Address+", "+p.City+" "+p.PIN, ", ")},
 			{"Blood group", p.BloodGroup}, {"Allergies", allergyText(p.Allergies)}}}
 	for _, ap := range x.Appointments {
 		vm.Appointments = append(vm.Appointments, views.PortalAppt{When: ap.Start.In(loc).Format("2 Jan 2006 15:04"), Doctor: ap.Doctor,
-			Department: ap.Department, Status: apptLabels[ap.Status][0]})
+			Department: dept(ap.Department), Status: apptLabels[ap.Status][0]})
 	}
 	for _, v := range x.Visits {
+		v.Department = dept(v.Department)
 		vm.Visits = append(vm.Visits, portalVisitVM(v, loc))
 	}
 	for _, r := range x.Results {

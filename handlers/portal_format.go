@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"hms/store/audit"
 	"hms/store/billing"
 	"hms/store/lab"
 	"hms/store/portal"
@@ -83,33 +84,51 @@ func portalInvoiceVM(inv billing.Invoice, loc *time.Location) views.PortalInvoic
 	return vm
 }
 
+// portalRoles name staff by their job as a patient would say it.
+var portalRoles = map[Role]string{RolePatient: "You", RoleFrontDesk: "A front-desk clerk", RoleAdmissionDesk: "An admissions clerk",
+	RoleDoctor: "A doctor", RoleSeniorDoctor: "A doctor", RoleNurse: "A nurse", RoleChargeNurse: "A nurse",
+	RoleLabTech: "A lab technician", RolePathologist: "A pathologist", RolePharmacist: "A pharmacist",
+	RoleBillingClerk: "A billing clerk", RoleBillingSupervisor: "A billing supervisor", RoleAdmin: "An administrator",
+	RoleCompliance: "A privacy officer"}
+
 // portalWho names a role for the patient: "A doctor", "You".
 func portalWho(role string) string {
-	switch role {
-	case "":
-		return "Someone at the hospital"
-	case string(RolePatient):
-		return "You"
+	if who, ok := portalRoles[Role(role)]; ok {
+		return who
 	}
-	label := RoleLabels[Role(role)]
-	if label == "" {
-		label = role
+	if label := RoleLabels[Role(role)]; label != "" {
+		return "Staff (" + strings.ToLower(label) + ")"
 	}
-	article := "A"
-	if strings.ContainsAny(strings.ToLower(label[:1]), "aeiou") {
-		article = "An"
-	}
-	return article + " " + strings.ToLower(label)
+	return "Someone at the hospital"
 }
 
+// portalDeeds say what an audit action did, in words.
+var portalDeeds = map[string]string{audit.ActionPatientRead: "viewed your record", audit.ActionPatientCreate: "registered you",
+	audit.ActionPatientExport: "downloaded or printed your record", audit.ActionPatientPrint: "printed from your record",
+	"portal.code": "printed a portal activation code for you", "portal.activate": "set up your portal account",
+	"appointment.cancel": "cancelled an appointment"}
+
+// portalAccessRows words the access log and folds repeats within a minute into one line
+// (opening a chart's tabs is several reads): a phone screen shows a short list.
 func portalAccessRows(list []portal.Access, loc *time.Location) []views.PortalAccessRow {
 	var out []views.PortalAccessRow
+	times := 1
 	for _, x := range list {
-		what := x.What + " your record"
+		what, ok := portalDeeds[x.Action]
+		if !ok {
+			what = "changed your record" // every other patient action writes to it
+		}
 		if x.Denied {
 			what = "was refused access to your record"
 		}
-		out = append(out, views.PortalAccessRow{When: views.DateTime(x.At, loc), Who: portalWho(x.Role), What: what})
+		row := views.PortalAccessRow{When: views.DateTime(x.At, loc), Who: portalWho(x.Role), What: what}
+		if n := len(out); n > 0 && out[n-1].When == row.When && out[n-1].Who == row.Who && strings.HasPrefix(out[n-1].What, what) {
+			times++
+			out[n-1].What = what + " (" + strconv.Itoa(times) + " times)"
+			continue
+		}
+		times = 1
+		out = append(out, row)
 	}
 	return out
 }

@@ -142,7 +142,7 @@ func TestPortalHomeShowsOnlyOwnVerifiedRecordsAndIsAudited(t *testing.T) {
 	desk.get("/patients/" + a.id)
 	status, body, _ = a.c.get("/portal/access")
 	require.Equal(t, http.StatusOK, status)
-	assert.Contains(t, body, "A front desk viewed your record")
+	assert.Contains(t, body, "A front-desk clerk viewed your record")
 	assert.NotContains(t, body, "t.frontdesk")
 
 	tr, err := e.app.Audit.ByPatient(context.Background(), a.id, 1)

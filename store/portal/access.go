@@ -14,14 +14,10 @@ const AccessMonths = 6
 // their name or user id (the patient asks the hospital for more).
 type Access struct {
 	At     time.Time `json:"at"`
-	Role   string    `json:"role"` // a role key such as "doctor"; "patient" is the patient themself
-	What   string    `json:"what"` // viewed, changed, printed, exported, refused
+	Role   string    `json:"role"`   // a role key such as "doctor"; "patient" is the patient themself
+	Action string    `json:"action"` // the audit action: patient.read, patient.update, appointment.cancel …
 	Denied bool      `json:"denied,omitempty"`
 }
-
-var accessWhat = map[string]string{audit.ActionPatientRead: "viewed", audit.ActionPatientUpdate: "changed",
-	audit.ActionPatientCreate: "registered", audit.ActionPatientExport: "exported", audit.ActionPatientPrint: "printed",
-	audit.ActionAccessDenied: "was refused access to"}
 
 // AccessLog lists who touched the patient's record in the last AccessMonths, newest first,
 // with the count of events past a month's cap that the trail holds but does not list.
@@ -35,11 +31,7 @@ func (s *Store) AccessLog(ctx context.Context, patientID string) ([]Access, int6
 	}
 	out := make([]Access, 0, len(tr.Accesses))
 	for _, a := range tr.Accesses {
-		what, ok := accessWhat[a.Action]
-		if !ok {
-			what = "changed" // every other patient action writes to the record
-		}
-		out = append(out, Access{At: a.At, Role: a.Role, What: what, Denied: a.Outcome == audit.Denied})
+		out = append(out, Access{At: a.At, Role: a.Role, Action: a.Action, Denied: a.Outcome == audit.Denied})
 	}
 	return out, tr.Unlisted, nil
 }

@@ -113,8 +113,12 @@ func summarise(v opd.Visit) VisitSummary {
 	}
 	for _, rx := range v.Prescriptions {
 		if rx.Status == opd.RxActive {
+			freq := rx.Frequency
+			if f, ok := opd.FrequencyOf(freq); ok {
+				freq = f.Label // "Three times a day", not TDS
+			}
 			out.Prescriptions = append(out.Prescriptions, Rx{Drug: strings.TrimSpace(rx.Generic + " " + rx.Strength + " " + rx.Form),
-				Dose: rx.Dose, Route: rx.Route, Frequency: rx.Frequency, DurationDays: rx.DurationDays, Quantity: rx.Quantity,
+				Dose: rx.Dose, Route: rx.Route, Frequency: freq, DurationDays: rx.DurationDays, Quantity: rx.Quantity,
 				Instructions: rx.Instructions})
 		}
 	}
