@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"hms/store"
 	"hms/store/patients"
 	"hms/store/portal"
 	"hms/views"
@@ -68,9 +69,12 @@ func (a *App) portalCodeIssue(c *fiber.Ctx) error {
 	var issued portal.Issued
 	if len(errs) == 0 {
 		issued, err = a.Portal.IssueCode(c.UserContext(), p.ID, in.IDKind, currentUser(c).Username)
-		if errors.Is(err, portal.ErrHasAccount) {
+		switch {
+		case errors.Is(err, portal.ErrHasAccount):
 			errs["id_kind"] = "This patient already has a portal account."
-		} else if err != nil {
+		case errors.Is(err, store.ErrInvalid):
+			errs["id_kind"] = deskMessage(err)
+		case err != nil:
 			return err
 		}
 	}

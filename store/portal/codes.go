@@ -127,8 +127,14 @@ func (s *Store) IssueCode(ctx context.Context, patientID, idSeen, by string) (Is
 	if idSeen == "" {
 		return Issued{}, fmt.Errorf("%w: confirm which identity document you checked", store.ErrInvalid)
 	}
-	if _, err := s.o.Patients.ByID(ctx, patientID); err != nil {
+	p, err := s.o.Patients.ByID(ctx, patientID)
+	switch {
+	case err != nil:
 		return Issued{}, err
+	case p.DuplicateOf != "":
+		return Issued{}, fmt.Errorf("%w: this record is a duplicate; issue the code on the surviving record, MRN %s", store.ErrInvalid, p.DupOfMRN)
+	case p.Death != nil:
+		return Issued{}, fmt.Errorf("%w: the patient has died; the family asks for records at the records office", store.ErrInvalid)
 	}
 	if u, err := s.Account(ctx, patientID); err != nil {
 		return Issued{}, err

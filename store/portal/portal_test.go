@@ -181,3 +181,18 @@ func TestReadsAreBoundToThePatient(t *testing.T) {
 	require.NoError(t, e.db.R.Collection(store.CollAppointments).FindOne(ctx, bson.D{{Key: "_id", Value: "A0000009"}}).Decode(&ap))
 	assert.Equal(t, "booked", ap.Status)
 }
+
+func TestNoCodeForADuplicateRecord(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	box, err := secret.New([]byte("hms-portal-tests-key-0123456789a"))
+	require.NoError(t, err)
+	pats := patients.New(e.db, box, nil)
+	_, err = pats.Load(ctx)
+	require.NoError(t, err)
+	_, err = pats.MarkDuplicate(ctx, e.b.ID, e.a.MRN, "registered twice", "desk")
+	require.NoError(t, err)
+	_, err = e.s.IssueCode(ctx, e.b.ID, "Passport", "desk")
+	assert.ErrorIs(t, err, store.ErrInvalid)
+	assert.ErrorContains(t, err, e.a.MRN, "the clerk is sent to the surviving record")
+}
