@@ -146,6 +146,7 @@ func TestPortalFromFrontDeskCodeToThePatientsOwnRecords(t *testing.T) {
 
 	require.NoError(t, phone.GetByTestId("export-html").Click())
 	require.NoError(t, expectVisible(phone.GetByTestId("portal-export").GetByText(invoice, playwright.LocatorGetByTextOptions{Exact: playwright.Bool(false)})))
+	screenshot(t, phone, "portal-export")
 	require.NoError(t, phone.GetByRole("link", playwright.PageGetByRoleOptions{Name: "← Back to my records"}).Click())
 	require.NoError(t, phone.GetByTestId("access-link").Click())
 	require.NoError(t, expectVisible(phone.GetByText("A front-desk clerk viewed your record").First()))
