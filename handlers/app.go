@@ -24,6 +24,7 @@ import (
 	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/pharmacy"
+	"hms/store/portal"
 )
 
 // Config holds the web tier's settings.
@@ -58,6 +59,7 @@ type Deps struct {
 	Lab      *lab.Store      // the laboratory: samples, results, verification, critical alerts
 	Pharmacy *pharmacy.Store // stock, dispensing and the pharmacy queue
 	Audit    Auditor         // the audit trail; every PHI read and change is recorded
+	Portal   *portal.Store   // a patient's own records; nil: built from the stores above
 	Static   fs.FS
 	Log      *slog.Logger
 }

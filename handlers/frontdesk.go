@@ -47,10 +47,3 @@ func (a *App) clinics(c *fiber.Ctx) (views.FrontDeskVM, error) {
 	}
 	return vm, nil
 }
-
-// portal is a patient's home. Accounts are linked to a record by the front desk; until
-// then the page says so and shows nothing else.
-func (a *App) portal(c *fiber.Ctx) error {
-	u := currentUser(c)
-	return a.page(c, "My records", views.PortalPage(views.PortalVM{Name: u.FullName, Linked: u.PatientID != ""}))
-}

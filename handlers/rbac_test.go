@@ -103,7 +103,7 @@ func TestPermissionTableExpectations(t *testing.T) {
 			assert.False(t, handlers.Can([]string{"display"}, perm) && perm != handlers.PermDisplay, "the display screen reaches %s", key)
 		}
 		if perm == handlers.Public {
-			ok := path == "/login" || path == "/healthz" || path == "/readyz" || strings.HasPrefix(path, "/static/")
+			ok := path == "/login" || path == "/portal/activate" || path == "/healthz" || path == "/readyz" || strings.HasPrefix(path, "/static/")
 			assert.True(t, ok, "anonymous reaches %s", key)
 		}
 		if strings.HasPrefix(path, "/prices/") && method == fiber.MethodPost {

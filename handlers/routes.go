@@ -18,7 +18,6 @@ func (a *App) register(r *router) {
 
 	// role homes that show the reference data each department works from
 	r.get("/patients", PermPatientsView, a.patientsHome)
-	r.get("/portal", PermPortal, a.portal)
 	r.get("/compliance", PermCompliance, a.complianceHome)
 	r.get("/display", PermDisplay, a.displayHome)
 	r.get("/display/census", PermDisplay, a.displayCensus)
@@ -54,6 +53,9 @@ func (a *App) register(r *router) {
 
 	// compliance: the audit trail
 	a.registerAudit(r)
+
+	// the patient portal and its activation at the front desk
+	a.registerPortal(r)
 
 	// price list
 	r.get("/prices", PermPricesView, a.priceList)

@@ -55,7 +55,7 @@ const (
 // start so it can be given its _id index (sqlite_id.go). Each department's own
 // collections and indexes are declared in its indexes_<area>.go.
 var Collections = slices.Concat(coreCollections, ipdCollections, labCollections, pharmacyCollections, billingCollections,
-	retentionCollections)
+	retentionCollections, portalCollections)
 
 var coreCollections = []string{CollWorklists, CollOps, CollCounters, CollUsers, CollSessions, CollLoginAttempts, CollDepartments, CollWards,
 	CollBeds, CollPrices, CollDrugs, CollLabTests, CollPatients, CollPatientKeys, CollAccounts, CollPayers,
@@ -89,7 +89,7 @@ type Index struct {
 
 // Indexes is every secondary index. Lookups by _id need none.
 var Indexes = slices.Concat(coreIndexes, ipdIndexes, labIndexes, pharmacyIndexes, billingIndexes,
-	retentionIndexes)
+	retentionIndexes, portalIndexes)
 
 var coreIndexes = []Index{
 	{Coll: CollSessions, Keys: bson.D{{Key: "user_id", Value: 1}, {Key: "expires_at", Value: -1}}, Why: "active sessions of one user (admin page, revoke on password change)"},

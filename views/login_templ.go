@@ -89,7 +89,7 @@ func LoginPage(vm LoginVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<button type=\"submit\" class=\"btn btn-primary w-full\">Sign in</button></form></section>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<button type=\"submit\" class=\"btn btn-primary w-full\">Sign in</button></form><p class=\"mt-4 text-center\"><a href=\"/portal/activate\" class=\"inline-flex min-h-11 items-center text-teal-800 underline\" data-testid=\"activate-link\">Activate your patient portal account</a></p></section>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
