@@ -1,5 +1,7 @@
 package store
 
+import "go.mongodb.org/mongo-driver/v2/bson"
+
 // Collections of the patient portal (store/portal). Every read is by _id: a patient's
 // activation code and account link by the patient id, a throttle counter by its key.
 const (
@@ -9,4 +11,8 @@ const (
 
 var portalCollections = []string{CollPortalKeys, CollPortalAttempts}
 
-var portalIndexes = []Index{}
+// Portal accounts make users grow with the patients, so a patient's accounts are found
+// by index, not by reading users whole.
+var portalIndexes = []Index{
+	{Coll: CollUsers, Keys: bson.D{{Key: "patient_id", Value: 1}}, Why: "a patient's portal accounts (pseudonymise disables them)"},
+}
