@@ -96,6 +96,13 @@ func runReport(profile string, seedN uint64, cache, levels string, dur time.Dura
 		}
 		cs = append(cs, c)
 	}
+	var old []byte // read first: the old file may be the one this run overwrites
+	if compare != "" {
+		var err error
+		if old, err = os.ReadFile(compare); err != nil {
+			return err
+		}
+	}
 	rep, err := reportSuite(profile, seedN, cache, cs, dur)
 	if err != nil {
 		return err
@@ -110,7 +117,7 @@ func runReport(profile string, seedN uint64, cache, levels string, dur time.Dura
 	}
 	fmt.Println("\nwrote", out)
 	if compare != "" {
-		return printCompare(os.Stdout, rep, compare)
+		return printCompare(os.Stdout, rep, compare, old)
 	}
 	return nil
 }

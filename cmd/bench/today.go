@@ -22,15 +22,16 @@ import (
 // stores on top of the generated year: a morning's OPD queue, a full ward, lab orders
 // waiting for results, a prescription at the pharmacy, and the ids the requests use.
 type today struct {
-	patients   []string // generated patients not yet seen today (check-in takes them in turn)
-	consult    string   // the visit the doctor is seeing
-	ward       string
-	admissions []string
-	labOrders  []string // collected, waiting for results (one request each)
-	labVersion []int64
-	rxItem     string // the dispense queue item of a long prescription
-	rxSupply   string
-	account    string // the patient with the most charges
+	patients    []string // generated patients not yet seen today (check-in takes them in turn)
+	consult     string   // the visit the doctor is seeing
+	ward        string
+	admissions  []string
+	labOrders   []string // collected, waiting for results (one request each)
+	labVersion  []int64
+	rxItems     []string // dispense queue items of long prescriptions (a write takes them in turn)
+	rxSupplies  []string
+	account     string   // the patient with the most charges (the billing page)
+	payAccounts []string // accounts the payments go to in turn
 }
 
 const (
@@ -146,30 +147,41 @@ func (b *bench) prepareToday(ctx context.Context) (*today, error) {
 		Expiry: now.AddDate(2, 0, 0).Format(pharmacy.DateLayout), Qty: 1_000_000, Cost: 70, Price: 100}}}, "storekeeper"); err != nil {
 		return nil, err
 	}
-	pid := t.patients[next+600]
-	rx := opd.Visit{ID: "V9900001", Number: 9900001, Date: now.Format(opd.DateLayout), Doctor: "doctor", DoctorName: "Dr. Ananya Krishnan",
-		Department: "MED", ServiceCode: "CONS-MED", PatientID: pid, MRN: "100001", Name: "Bench Patient", Status: opd.StateCompleted,
-		CheckedInAt: now, DoneAt: now, Orders: []opd.Order{}, Events: []opd.Event{}, Diagnoses: []opd.Diagnosis{},
-		Prescriptions: []opd.Prescription{{Line: 1, DrugCode: "PARA500T", Dose: "1 tablet", UnitsPerDose: 1, Route: "oral", Frequency: "TDS",
-			DurationDays: 365, Quantity: 900_000, Status: opd.RxActive, By: "doctor", At: now}},
-		Stamp: catalog.Stamp{CreatedAt: now, CreatedBy: "frontdesk", UpdatedAt: now, UpdatedBy: "doctor"}}
-	if _, err := b.db.W.Collection(store.CollVisits).InsertOne(ctx, rx); err != nil {
-		return nil, err
-	}
-	t.rxItem, t.rxSupply = opd.PharmacyItemID(rx.ID), pharmacy.SupplyID(rx.ID, 1)
-	if err := lists.Add(ctx, worklist.Pharmacy, worklist.Item{ID: t.rxItem, Kind: worklist.KindOPDRx, Ref: rx.ID, PatientID: pid,
-		MRN: rx.MRN, Name: rx.Name, Where: "OPD · MED", Priority: worklist.PriorityRoutine, Status: "waiting", At: now}); err != nil {
-		return nil, err
+	// Twenty patients' year-long prescriptions on the queue: dispensing spreads over them as
+	// a pharmacy's counter does (one prescription for every request would measure only
+	// the contention on it).
+	for k := range 20 {
+		pid := t.patients[next+600+k]
+		rx := opd.Visit{ID: fmt.Sprintf("V99%05d", k), Number: int64(9900000 + k), Date: now.Format(opd.DateLayout), Doctor: "doctor",
+			DoctorName: "Dr. Ananya Krishnan", Department: "MED", ServiceCode: "CONS-MED", PatientID: pid, MRN: "100001", Name: "Bench Patient",
+			Status: opd.StateCompleted, CheckedInAt: now, DoneAt: now, Orders: []opd.Order{}, Events: []opd.Event{}, Diagnoses: []opd.Diagnosis{},
+			Prescriptions: []opd.Prescription{{Line: 1, DrugCode: "PARA500T", Dose: "1 tablet", UnitsPerDose: 1, Route: "oral", Frequency: "TDS",
+				DurationDays: 365, Quantity: 40_000, Status: opd.RxActive, By: "doctor", At: now}},
+			Stamp: catalog.Stamp{CreatedAt: now, CreatedBy: "frontdesk", UpdatedAt: now, UpdatedBy: "doctor"}}
+		if _, err := b.db.W.Collection(store.CollVisits).InsertOne(ctx, rx); err != nil {
+			return nil, err
+		}
+		item := opd.PharmacyItemID(rx.ID)
+		t.rxItems, t.rxSupplies = append(t.rxItems, item), append(t.rxSupplies, pharmacy.SupplyID(rx.ID, 1))
+		if err := lists.Add(ctx, worklist.Pharmacy, worklist.Item{ID: item, Kind: worklist.KindOPDRx, Ref: rx.ID, PatientID: pid,
+			MRN: rx.MRN, Name: rx.Name, Where: "OPD · MED", Priority: worklist.PriorityRoutine, Status: "waiting", At: now}); err != nil {
+			return nil, err
+		}
 	}
 	// Billing: the account with the most charges.
-	var acct struct {
-		ID string `bson:"_id"`
-	}
-	if err := b.db.R.Collection(store.CollAccounts).FindOne(ctx, bson.D{},
-		options.FindOne().SetSort(bson.D{{Key: "charge_count", Value: -1}})).Decode(&acct); err != nil {
+	cur, err = b.db.R.Collection(store.CollAccounts).Find(ctx, bson.D{},
+		options.Find().SetSort(bson.D{{Key: "charge_count", Value: -1}}).SetLimit(200).SetProjection(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
 		return nil, err
 	}
-	t.account = acct.ID
+	for cur.Next(ctx) {
+		id, _ := cur.Current.Lookup("_id").StringValueOK()
+		t.payAccounts = append(t.payAccounts, id)
+	}
+	if err := cur.Err(); err != nil || len(t.payAccounts) == 0 {
+		return nil, fmt.Errorf("no billing accounts: %v", err)
+	}
+	t.account = t.payAccounts[0]
 	t.patients = t.patients[next+700:]
 	return t, nil
 }

@@ -142,6 +142,10 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 		u := r.Float64()
 		return people[int(u*u*float64(len(people)))]
 	}
+	byID := make(map[string]patients.Patient, len(people))
+	for _, p := range people {
+		byID[p.ID] = p
+	}
 	var charges []billing.Charge
 	results := map[string][]lab.PatientResult{}
 	var labDocs []any
@@ -243,7 +247,7 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 		case len(stays) > 0:
 			st := stays[k%len(stays)]
 			at := st.adm.AdmittedAt.Add(time.Duration(r.IntN(max(st.adm.NightsPosted, 1)*24)) * time.Hour)
-			p := patientOf(people, st.adm.PatientID)
+			p := byID[st.adm.PatientID]
 			if r.IntN(2) == 0 || len(ref.procs) == 0 {
 				dr := ref.drugs[r.IntN(len(ref.drugs))]
 				charges = append(charges, drugCharge(fmt.Sprintf("pharmacy:%s:%d", st.adm.ID, k), p, st.adm.ID, "ipd", dr, int64(1+r.IntN(10)), at))
@@ -253,7 +257,7 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 			}
 		case len(visits) > 0 && len(ref.procs) > 0:
 			v := visits[k%len(visits)].(opd.Visit)
-			if ch, ok := ref.charge(fmt.Sprintf("visit:%s:svc:%d", v.ID, k), patientOf(people, v.PatientID), v.ID, "opd", v.Department,
+			if ch, ok := ref.charge(fmt.Sprintf("visit:%s:svc:%d", v.ID, k), byID[v.PatientID], v.ID, "opd", v.Department,
 				ref.procs[r.IntN(len(ref.procs))].Code, 1, v.DoneAt, v.Doctor); ok {
 				charges = append(charges, ch)
 			}
@@ -281,11 +285,6 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 	g.c.Charges += len(charges)
 	g.pr.add("charges", len(charges))
 	return g.pay(charges, nPay)
-}
-
-// patientOf finds a chunk's patient by id (a chunk is small: a scan is fine).
-func patientOf(people []patients.Patient, id string) patients.Patient {
-	return people[slices.IndexFunc(people, func(p patients.Patient) bool { return p.ID == id })]
 }
 
 // opdOrder is the visit's line for a lab order it placed.
