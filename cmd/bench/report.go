@@ -193,7 +193,7 @@ func verdict(r reportRow) string {
 		missed = append(missed, fmt.Sprintf("p99 %.0f ≥ %.0f ms", r.P99MS, limit))
 	}
 	if r.Kind == "page" && r.DataCmds > pageCmdsTarget {
-		missed = append(missed, fmt.Sprintf("%.1f > %.0f cmds", r.DataCmds, pageCmdsTarget))
+		missed = append(missed, fmt.Sprintf("%.2f > %.0f cmds", r.DataCmds, pageCmdsTarget))
 	}
 	if r.Errors > 0 {
 		missed = append(missed, fmt.Sprintf("%d errors", r.Errors))
