@@ -24,7 +24,7 @@ export BROWSERSLIST_IGNORE_OLD_DATA := 1
 # npm writes node_modules/.package-lock.json on every install/ci.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: bench fuzz index-audit help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd bench-ward bench-lab bench-pharmacy bench-billing
+.PHONY: bench fuzz index-audit help run build generate css vendor lint check-generated test-unit e2e test playwright-driver bench-search bench-opd bench-ward bench-lab bench-pharmacy bench-billing bench-areas seed-large
 
 help:
 	@echo "make run              start the server (seeds a demo hospital on first start)"
@@ -40,7 +40,9 @@ help:
 	@echo "make vulncheck        govulncheck against a database built offline from golang.org/x/vulndb (CI runs it after make test)"
 	@echo "make bench-search     patient search latency and DB commands at 2,000 and 20,000 patients"
 	@echo "make bench-opd        OPD queue and consult pages with 300 visits today and 100,000 past visits"
-	@echo "make bench            every page benchmark below in turn (about 40 minutes); JSON in bench-results/"
+	@echo "make bench            one report: every role's key pages and writes at c=1,10,50 on a generated hospital (BENCH_PROFILE=clinic|year; ~15 min on clinic); markdown + bench-results/report-<profile>.json"
+	@echo "make bench-areas      every area's page benchmark below in turn (about 40 minutes); JSON in bench-results/"
+	@echo "make seed-large       generate a year of a 300-bed hospital into HMS_DATA_DIR (./data; SEED_PROFILE=year|clinic, SEED=1)"
 	@echo "make fuzz             run every fuzz target for FUZZTIME each (default 5s); corpora live in testdata/fuzz"
 	@echo "make index-audit      list every query shape the store and handler tests send, and whether an index serves it"
 	@echo "make bench-ward       ward board of a 40-bed ward (36 patients) with a year of past admissions"
@@ -184,8 +186,6 @@ bench-billing:
 	$(GO) run ./cmd/bench -suite billing -charges $(BENCH_CHARGES) -requests $(BENCH_BILLING_REQUESTS) -json bench-results/billing.json
 
 # Every area's page benchmark in one run; each writes bench-results/<area>.json.
-bench: bench-search bench-opd bench-ward bench-lab bench-pharmacy bench-billing
-
 # govulncheck without vuln.go.dev (CI cannot reach it): tools/vulndb indexes the OSV files
 # of the golang.org/x/vulndb module, which the module proxy serves, into .cache/vulndb.
 # A canary module calling a known-vulnerable x/text proves that database works before the
@@ -201,3 +201,22 @@ vulncheck:
 		| $(GO) run ./tools/vulndb triage -expect GO-2021-0113
 	$(GO) tool govulncheck -db file://$(VULNDB_DIR) -format json ./... > .cache/vulncheck.json
 	$(GO) run ./tools/vulndb triage < .cache/vulncheck.json
+bench-areas: bench-search bench-opd bench-ward bench-lab bench-pharmacy bench-billing
+
+# The one report (issue 10): a generated hospital (cached in bench-data/<profile>-<seed>,
+# copied for each run), each role's key pages and writes at c=1, 10, 50 for
+# BENCH_DURATION each, with the targets; BENCH_COMPARE=old.json prints the changes.
+BENCH_PROFILE  ?= clinic
+BENCH_SEED     ?= 1
+BENCH_DURATION ?= 8s
+BENCH_COMPARE  ?=
+bench:
+	@mkdir -p bench-results
+	$(GO) run ./cmd/bench -suite report -profile $(BENCH_PROFILE) -seed $(BENCH_SEED) -duration $(BENCH_DURATION) \
+		-json bench-results/report-$(BENCH_PROFILE).json $(if $(BENCH_COMPARE),-compare $(BENCH_COMPARE))
+
+# A generated hospital in the server's data directory (empty, or holding only the demo).
+SEED_PROFILE ?= year
+SEED         ?= 1
+seed-large:
+	$(GO) run ./cmd/web seed --profile $(SEED_PROFILE) --seed $(SEED)

@@ -98,24 +98,38 @@ type bench struct {
 	base string
 	app  *handlers.App
 	log  *slog.Logger
+
+	clients map[string]*http.Client // the report's signed-in roles
+	csrf    map[string]string
 }
 
 func openBench() (*bench, error) {
-	ctx := context.Background()
 	dir, err := os.MkdirTemp("", "hms-bench-")
 	if err != nil {
 		return nil, err
 	}
-	b := &bench{dir: dir, cnt: &counter{}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	box, _ := secret.New([]byte(strings.Repeat("b", 32)))
+	b, err := openBenchAt(dir, box)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := seed.Demo(context.Background(), b.db, patients.New(b.db, b.box, b.log), b.log); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// openBenchAt opens the embedded database in dir (removed by close) with the command
+// counter attached.
+func openBenchAt(dir string, box *secret.Box) (*bench, error) {
+	ctx := context.Background()
+	b := &bench{dir: dir, cnt: &counter{}, box: box, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	var err error
 	b.db, err = store.Open(ctx, store.Config{DataDir: dir, Logger: b.log, Monitor: b.cnt.monitor()})
 	if err != nil {
 		return nil, err
 	}
 	if err := b.db.EnsureIndexes(ctx); err != nil {
-		return nil, err
-	}
-	b.box, _ = secret.New([]byte(strings.Repeat("b", 32)))
-	if _, err := seed.Demo(ctx, b.db, patients.New(b.db, b.box, b.log), b.log); err != nil {
 		return nil, err
 	}
 	return b, nil

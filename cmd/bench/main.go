@@ -8,6 +8,8 @@
 //	bench -suite lab                        lab worklist, order and results pages (make bench-lab)
 //	bench -suite pharmacy                   dispense queue, dispense, batch and alerts pages (make bench-pharmacy)
 //	bench -suite billing                    billing desk account page (make bench-billing)
+//	bench -suite report -profile clinic     the one report (make bench): a generated hospital, every
+//	                                        role's key pages and writes at c=1, 10, 50, with targets
 package main
 
 import (
@@ -15,6 +17,9 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
+	"time"
 )
 
 func main() {
@@ -33,7 +38,20 @@ func main() {
 	charges := flag.Int("charges", 100000, "billing: charges in the database")
 	mine := flag.Int("my-charges", 2000, "billing: charges of the measured patient")
 	out := flag.String("json", "", "also write the results to this JSON file")
+	profile := flag.String("profile", "clinic", "report: the generated hospital (clinic, year or tiny)")
+	seedN := flag.Uint64("seed", 1, "report: the generator's seed")
+	cache := flag.String("cache", "bench-data", "report: where generated hospitals are kept, one directory per profile and seed")
+	levels := flag.String("levels", "1,10,50", "report: concurrency levels")
+	dur := flag.Duration("duration", 8*time.Second, "report: how long each page or write is driven at each level")
+	compare := flag.String("compare", "", "report: an earlier run's JSON to print the changes against")
 	flag.Parse()
+	if *suite == "report" {
+		if err := runReport(*profile, *seedN, *cache, *levels, *dur, *out, *compare); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	var (
 		rows []result
 		err  error
@@ -67,4 +85,39 @@ func main() {
 		}
 		fmt.Println("\nwrote", *out)
 	}
+}
+
+func runReport(profile string, seedN uint64, cache, levels string, dur time.Duration, out, compare string) error {
+	var cs []int
+	for _, l := range strings.Split(levels, ",") {
+		c, err := strconv.Atoi(strings.TrimSpace(l))
+		if err != nil || c < 1 {
+			return fmt.Errorf("bad concurrency level %q", l)
+		}
+		cs = append(cs, c)
+	}
+	var old []byte // read first: the old file may be the one this run overwrites
+	if compare != "" {
+		var err error
+		if old, err = os.ReadFile(compare); err != nil {
+			return err
+		}
+	}
+	rep, err := reportSuite(profile, seedN, cache, cs, dur)
+	if err != nil {
+		return err
+	}
+	printReport(os.Stdout, rep)
+	if out == "" {
+		out = "bench-results/report-" + profile + ".json"
+	}
+	b, _ := json.MarshalIndent(rep, "", "  ")
+	if err := os.WriteFile(out, b, 0o644); err != nil {
+		return err
+	}
+	fmt.Println("\nwrote", out)
+	if compare != "" {
+		return printCompare(os.Stdout, rep, compare, old)
+	}
+	return nil
 }

@@ -33,7 +33,8 @@ const usage = `hms — hospital management system
 
 Usage:
   web [serve]          run the web server (loads the demo hospital into an empty embedded database)
-  web seed             load the demo hospital into an empty database, then exit
+  web seed             load the demo hospital into an empty database, then exit;
+                       --profile year|clinic|tiny [--seed N] generates a hospital's year of records
   web create-admin USERNAME "FULL NAME"
                        create an administrator; the password is read from HMS_ADMIN_PASSWORD
                        and must be changed at first sign-in
@@ -78,21 +79,7 @@ func main() {
 	case "serve":
 		err = serve(cfg, log)
 	case "seed":
-		err = withDB(cfg, log, func(ctx context.Context, db *store.DB) error {
-			box, err := cfg.secretBox()
-			if err != nil {
-				return err
-			}
-			pats := patients.New(db, box, log)
-			if _, err := pats.Load(ctx); err != nil {
-				return err
-			}
-			loaded, err := seed.Demo(ctx, db, pats, log)
-			if err == nil && !loaded {
-				fmt.Println("The database already has users; nothing loaded.")
-			}
-			return err
-		})
+		err = seedCommand(cfg, log, os.Args[2:], os.Stdout)
 	case "create-admin":
 		err = createAdmin(cfg, log, os.Args[2:])
 	case "verify":
