@@ -73,13 +73,14 @@ func (b *browser) login(t *testing.T, user string) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, "login as %s", user)
 }
 
-// startServer runs `web serve` on dir and waits until it is ready.
-func startServer(t *testing.T, dir string) (*exec.Cmd, string) {
+// startServer runs `web serve` on dir (with env added) and waits until it is ready.
+func startServer(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
 	addr := freeAddr(t)
 	logf, err := os.Create(filepath.Join(t.TempDir(), "serve.log"))
 	require.NoError(t, err)
 	t.Cleanup(func() { logf.Close() })
 	srv := command(dir, addr, "serve")
+	srv.Env = append(srv.Env, env...)
 	srv.Stdout, srv.Stderr = logf, logf
 	require.NoError(t, srv.Start())
 	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
