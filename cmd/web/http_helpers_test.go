@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -33,6 +34,7 @@ var mrnRE = regexp.MustCompile(`data-testid="patient-mrn">MRN (\d+)<`)
 
 func signIn(t *testing.T, addr, user string) *clerk {
 	b := newBrowser(t, addr)
+	b.http.Timeout = time.Minute // a burst of 200 queues behind the single writer; a -race build is slow
 	b.login(t, user)
 	_, page, err := b.get("/account")
 	require.NoError(t, err)
