@@ -154,7 +154,9 @@ index-audit:
 # corpora (testdata/fuzz/<target>) also run as plain tests in test-unit.
 FUZZTIME ?= 5s
 FUZZ_TARGETS := ./handlers:FuzzParseRupees ./store/patients:FuzzFold ./store/patients:FuzzNormalizePhone \
-	./store/patients:FuzzSearch ./views/components:FuzzCode128
+	./store/patients:FuzzSearch ./views/components:FuzzCode128 \
+	./handlers:FuzzScannedAccession ./handlers:FuzzWholeUnits ./handlers:FuzzParseDiscount ./handlers:FuzzParseRangeLines \
+	./store/lab:FuzzParse ./store/opd:FuzzQuantity
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

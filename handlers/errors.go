@@ -41,7 +41,7 @@ func (a *App) errorHandler(c *fiber.Ctx, err error) error {
 	case fiber.StatusUnsupportedMediaType:
 		vm.Title, vm.Message = "Unsupported content", "Send this form from the application's own page."
 	case fiber.StatusServiceUnavailable:
-		vm.Title, vm.Message = "Cannot reach the database", "Nothing was saved. Please try again in a moment; if this persists, call IT."
+		vm.Title, vm.Message = "Cannot reach the database", dbUnavailableMessage
 		if errors.Is(err, errAuditDown) || (fe != nil && fe.Message == errAuditDown.Message) {
 			vm.Title, vm.Message = "Audit trail unavailable", errAuditDown.Message
 		}
@@ -73,6 +73,9 @@ func (a *App) errorHandler(c *fiber.Ctx, err error) error {
 	}
 	return render(c, views.Page(a.pageVM(c, vm.Title), views.ErrorPage(vm)))
 }
+
+// dbUnavailableMessage is what a person sees when the database cannot be reached.
+const dbUnavailableMessage = "Cannot reach the database — your entry was not saved. Try again in a moment; if this goes on, call IT."
 
 // dbUnavailable reports errors that mean the database could not be reached in time.
 func dbUnavailable(err error) bool {

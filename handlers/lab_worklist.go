@@ -126,6 +126,13 @@ func labOptions(any string, values []string, labels map[string]string) []compone
 // accessionRE is what an accession number looks like (L and seven digits).
 var accessionRE = regexp.MustCompile(`^L[0-9]{7}$`)
 
+// scannedAccession reads what the barcode scanner (or a person) typed: an accession
+// number in any case, with the scanner's surrounding whitespace.
+func scannedAccession(s string) (string, bool) {
+	acc := strings.ToUpper(strings.TrimSpace(s))
+	return acc, accessionRE.MatchString(acc)
+}
+
 type scanInput struct {
 	Accession string `form:"accession"`
 }
@@ -136,9 +143,9 @@ func (a *App) labScan(c *fiber.Ctx) error {
 	if err := parseForm(c, &in); err != nil {
 		return err
 	}
-	acc := strings.ToUpper(strings.TrimSpace(in.Accession))
+	acc, ok := scannedAccession(in.Accession)
 	msg := ""
-	if !accessionRE.MatchString(acc) {
+	if !ok {
 		msg = "An accession number is L followed by seven digits, as printed under the barcode."
 	} else {
 		sm, err := a.Lab.Sample(c.UserContext(), acc)

@@ -23,6 +23,10 @@ type Config struct {
 	Logger   *slog.Logger
 	Monitor  *event.CommandMonitor // optional: sees every command (benchmarks, metrics)
 	Pool     *event.PoolMonitor    // optional: sees connections open and close (metrics)
+	// Timeout bounds finding a reachable server and opening a connection (HMS_DB_TIMEOUT,
+	// default 5 s): with the database gone a request fails within it instead of hanging
+	// for the driver's 30 s default.
+	Timeout time.Duration
 }
 
 // DB is an open database. Reads go through R; every write goes through W.
@@ -64,14 +68,17 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		}
 		db.embedded, db.Embedded, uri, db.sqlite = e, true, e.uri, e.dbDir
 	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 5 * time.Second
+	}
 	var err error
-	if db.reader, err = connect(ctx, uri, 0, cfg.Monitor, cfg.Pool); err != nil {
+	if db.reader, err = connect(ctx, uri, 0, cfg); err != nil {
 		db.stopEmbedded()
 		return nil, err
 	}
 	db.writer = db.reader
 	if db.Embedded {
-		if db.writer, err = connect(ctx, uri, 1, cfg.Monitor, cfg.Pool); err != nil {
+		if db.writer, err = connect(ctx, uri, 1, cfg); err != nil {
 			_ = db.reader.Disconnect(ctx)
 			db.stopEmbedded()
 			return nil, err
@@ -82,10 +89,11 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return db, nil
 }
 
-func connect(ctx context.Context, uri string, pool uint64, mon *event.CommandMonitor, pm *event.PoolMonitor) (*mongo.Client, error) {
+func connect(ctx context.Context, uri string, pool uint64, cfg Config) (*mongo.Client, error) {
+	mon, pm := cfg.Monitor, cfg.Pool
 	opts := options.Client().ApplyURI(uri).
-		SetServerSelectionTimeout(5 * time.Second).
-		SetConnectTimeout(5 * time.Second).
+		SetServerSelectionTimeout(cfg.Timeout).
+		SetConnectTimeout(cfg.Timeout).
 		SetAppName("hms")
 	if pool > 0 {
 		opts.SetMaxPoolSize(pool)

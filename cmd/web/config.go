@@ -25,6 +25,7 @@ type config struct {
 	BackupKeep                                            int
 	TLSCert, TLSKey, RedirectAddr                         string
 	TrustedProxies                                        []string
+	DBTimeout                                             time.Duration
 }
 
 // tls reports whether the server serves HTTPS itself.
@@ -57,6 +58,8 @@ const envHelp = `Environment:
   HMS_TRUSTED_PROXIES   comma-separated addresses/CIDRs of TLS-terminating proxies whose
                         X-Forwarded-For is believed (default: none, the socket address counts)
   HMS_LOG_LEVEL         debug, info (default), warn, error
+  HMS_DB_TIMEOUT        how long a request waits for an unreachable database before it is
+                        refused with "cannot reach the database" (default 5s)
   HMS_SLOW_MS           log database commands slower than this many ms (default 200; 0 = off)
   HMS_BACKUP_DIR        where scheduled backups and "web backup" archives go (default HMS_DATA_DIR/backups)
   HMS_BACKUP_EVERY      how often the server takes a backup (default 24h; 0 = never)
@@ -83,6 +86,9 @@ func loadConfig() (config, error) {
 		return c, fmt.Errorf("HMS_SLOW_MS: want a whole number of milliseconds")
 	}
 	c.SlowCommand = time.Duration(slow) * time.Millisecond
+	if c.DBTimeout, err = time.ParseDuration(env("HMS_DB_TIMEOUT", "5s")); err != nil || c.DBTimeout <= 0 {
+		return c, fmt.Errorf("HMS_DB_TIMEOUT: want a duration such as 5s")
+	}
 	c.TLSCert, c.TLSKey, c.RedirectAddr = os.Getenv("HMS_TLS_CERT"), os.Getenv("HMS_TLS_KEY"), os.Getenv("HMS_HTTP_REDIRECT_ADDR")
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return c, fmt.Errorf("HMS_TLS_CERT and HMS_TLS_KEY go together: set both or neither")

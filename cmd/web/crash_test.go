@@ -73,17 +73,18 @@ func (b *browser) login(t *testing.T, user string) {
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, "login as %s", user)
 }
 
-// startServer runs `web serve` on dir and waits until it is ready.
-func startServer(t *testing.T, dir string) (*exec.Cmd, string) {
+// startServer runs `web serve` on dir (with env added) and waits until it is ready.
+func startServer(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
 	addr := freeAddr(t)
 	logf, err := os.Create(filepath.Join(t.TempDir(), "serve.log"))
 	require.NoError(t, err)
 	t.Cleanup(func() { logf.Close() })
 	srv := command(dir, addr, "serve")
+	srv.Env = append(srv.Env, env...)
 	srv.Stdout, srv.Stderr = logf, logf
 	require.NoError(t, srv.Start())
 	t.Cleanup(func() { _ = srv.Process.Kill(); _ = srv.Wait() })
-	for deadline := time.Now().Add(90 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	for deadline := time.Now().Add(3 * time.Minute); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) { // a -race build on a busy machine seeds slowly
 		if resp, err := http.Get("http://" + addr + "/readyz"); err == nil {
 			resp.Body.Close()
 			if resp.StatusCode == http.StatusOK {

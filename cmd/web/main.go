@@ -125,6 +125,7 @@ func withDB(cfg config, log *slog.Logger, f func(context.Context, *store.DB) err
 func withDBMetrics(cfg config, log *slog.Logger, m *metrics.Metrics, f func(context.Context, *store.DB) error) error {
 	ctx := context.Background()
 	sc := store.Config{URI: cfg.MongoURI, Database: cfg.Database, DataDir: cfg.DataDir, Logger: log}
+	sc.Timeout = cfg.DBTimeout
 	if m != nil {
 		sc.Monitor, sc.Pool = m.CommandMonitor(), m.PoolMonitor()
 	}
