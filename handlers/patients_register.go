@@ -54,7 +54,11 @@ func (a *App) patientCreate(c *fiber.Ctx) error {
 		c.Status(fiber.StatusUnprocessableEntity)
 		return a.page(c, "Register patient", views.PatientFormPage(vm))
 	}
-	if in.ConfirmNew != "1" {
+	used, err := a.Patients.TokenUsed(c.UserContext(), in.Token)
+	if err != nil {
+		return err
+	}
+	if in.ConfirmNew != "1" && !used {
 		cands, err := a.Patients.Candidates(c.UserContext(), reg.Demographics, in.IDNumber)
 		if err != nil {
 			return err

@@ -111,7 +111,7 @@ func tally(t *testing.T, what, noun string, answers []answer, ok func(answer) bo
 		default:
 			errs++
 			if example == "" {
-				example = fmt.Sprintf("status %d, location %q, err %v, body %.400s", a.status, a.location, a.err, a.body)
+				example = fmt.Sprintf("status %d, location %q, err %v, body %s", a.status, a.location, a.err, a.body[max(0, strings.Index(a.body, "<main")):])
 			}
 		}
 	}

@@ -193,6 +193,20 @@ func (s *Store) claimToken(ctx context.Context, token string) (Patient, error) {
 	return Patient{}, ErrInFlight
 }
 
+// TokenUsed reports whether a registration form was already submitted (saved, or being
+// saved): a second click of that form skips the duplicate check the first one passed, so
+// it lands on the patient the first click registered instead of warning about it.
+func (s *Store) TokenUsed(ctx context.Context, token string) (bool, error) {
+	err := s.keys.R.FindOne(ctx, bson.D{{Key: "_id", Value: "reg:" + token}}).Err()
+	if store.NoDocs(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: registration token: %w", err)
+	}
+	return true, nil
+}
+
 // releaseToken lets a failed registration's form be corrected and saved again.
 func (s *Store) releaseToken(token string) {
 	_, _ = guard.Delete(context.Background(), s.db, store.CollPatientKeys, "reg:"+token, []guard.Cond{guard.Eq("patient_id", "")})
