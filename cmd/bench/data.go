@@ -28,7 +28,9 @@ func cachedHospital(cache, profile string, seedN uint64) (string, time.Duration,
 	if err != nil {
 		return "", 0, err
 	}
-	dir, err := filepath.Abs(filepath.Join(cache, fmt.Sprintf("%s-%d", profile, seedN)))
+	// The generator's version is in the name: a cache from an older generator (unsigned
+	// notes, say) is not reused.
+	dir, err := filepath.Abs(filepath.Join(cache, fmt.Sprintf("%s-%d-v%d", profile, seedN, generate.Version)))
 	if err != nil {
 		return "", 0, err
 	}
@@ -57,7 +59,7 @@ func cachedHospital(cache, profile string, seedN uint64) (string, time.Duration,
 	if err != nil {
 		return "", 0, err
 	}
-	c, err := generate.Run(ctx, db, patients.New(db, box, log), prof, seedN, os.Stderr, log)
+	c, err := generate.Run(ctx, db, patients.New(db, box, log), benchSigner, prof, seedN, os.Stderr, log)
 	if err != nil {
 		return "", 0, err
 	}

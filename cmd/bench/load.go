@@ -33,6 +33,7 @@ import (
 	"hms/store/pharmacy"
 	"hms/store/secret"
 	"hms/store/seed"
+	"hms/store/signing"
 )
 
 // result is one row of the report.
@@ -146,9 +147,9 @@ func (b *bench) serve() (time.Duration, error) {
 	}
 	load := time.Since(started)
 	cat := catalog.New(b.db)
-	b.opd = opd.New(b.db, cat, opd.Options{Location: time.UTC, Patients: b.pats, OnVisitComplete: b.pats.SetLastVisit, Logger: b.log})
-	b.ipd = ipd.New(b.db, cat, ipd.Options{Location: time.UTC, Patients: b.pats, OPD: b.opd, Logger: b.log})
-	b.lab = lab.New(b.db, cat, lab.Options{Patients: b.pats, OnCall: b.opd, Logger: b.log})
+	b.opd = opd.New(b.db, cat, opd.Options{Location: time.UTC, Patients: b.pats, OnVisitComplete: b.pats.SetLastVisit, Logger: b.log, Signer: benchSigner})
+	b.ipd = ipd.New(b.db, cat, ipd.Options{Location: time.UTC, Patients: b.pats, OPD: b.opd, Logger: b.log, Signer: benchSigner})
+	b.lab = lab.New(b.db, cat, lab.Options{Patients: b.pats, OnCall: b.opd, Logger: b.log, Signer: benchSigner})
 	b.ph = pharmacy.New(b.db, cat, pharmacy.Options{Location: time.UTC, Visits: b.opd, Logger: b.log})
 	var err error
 	b.app, err = handlers.NewApp(handlers.Config{SessionKey: []byte(strings.Repeat("s", 32))}, handlers.Deps{DB: b.db,
@@ -261,3 +262,13 @@ func get(base, path string, headers ...string) request {
 		return req
 	}
 }
+
+// benchSigner is one fixed key for the generated hospital (cached across runs in
+// bench-data) and the server that shows it, so signed documents verify as in production.
+var benchSigner = func() *signing.Signer {
+	s, err := signing.New([]byte("hms benchmark signing key, 32 b."))
+	if err != nil {
+		panic(err)
+	}
+	return s
+}()

@@ -46,7 +46,11 @@ func seedCommand(cfg config, log *slog.Logger, args []string, out io.Writer) err
 			}
 			return err
 		}
-		c, err := generate.Run(ctx, db, pats, prof, *seedN, os.Stderr, log)
+		sig, err := cfg.signer() // the key the server will verify them with
+		if err != nil {
+			return err
+		}
+		c, err := generate.Run(ctx, db, pats, sig, prof, *seedN, os.Stderr, log)
 		if err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/signing"
 )
 
 func f64(x float64) *float64 { return &x }
@@ -48,6 +49,7 @@ func (ref *reference) visit(r *rand.Rand, number int64, p patients.Patient, day 
 		Orders:    []opd.Order{}, Events: []opd.Event{}, Version: 6,
 		Stamp: catalog.Stamp{CreatedAt: day, CreatedBy: "frontdesk", UpdatedAt: done, UpdatedBy: d.user}}
 	v.ChargeID = opd.ConsultChargeID(v.ID)
+	v.Note.Signature = ref.sign(signing.KindConsultNote, v.ID, opd.NoteContent(v), signing.Person{ID: d.user, Name: d.name, Role: "Doctor"}, done)
 	for line := 1; line <= 1+r.IntN(3) && len(ref.drugs) > 0; line++ {
 		dr := ref.drugs[r.IntN(len(ref.drugs))]
 		freq := []string{"OD", "BD", "TDS"}[r.IntN(3)]
@@ -115,6 +117,8 @@ func (ref *reference) labOrder(r *rand.Rand, id, visit string, line int, source 
 		ReceivedAt: collected, Results: results, EnteredBy: "labtech", EnteredByName: "Imran Shaikh", EnteredAt: done,
 		VerifiedBy: "pathologist", VerifiedByName: "Dr. Kavita Deshpande", VerifiedAt: done, ReleasedAt: done, ReleasedBy: "pathologist",
 		History: []opd.Event{{At: done, By: "pathologist", From: lab.StatusResulted, To: lab.StatusVerified}}}
+	o.Signature = ref.sign(signing.KindLabReport, o.ID, lab.ReportContent(o),
+		signing.Person{ID: "pathologist", Name: "Dr. Kavita Deshpande", Role: "Pathologist"}, done)
 	lines := make([]lab.PatientResult, 0, len(results))
 	for _, res := range results {
 		lines = append(lines, lab.PatientResult{OrderID: o.ID, Code: res.Code, Name: res.Name, Panel: t.Name, Value: res.Value, Num: res.Num,
@@ -162,6 +166,9 @@ func (ref *reference) admission(r *rand.Rand, number int64, p patients.Patient, 
 			FollowUp: "OPD review in one week", SignedAt: to.Add(-time.Hour), SignedBy: d.user},
 		NightsPosted: nights, Events: []ipd.Event{{At: from, By: "admissions", What: "admitted"}, {At: to, By: "nurse", What: "left the ward"}},
 		Version: 8, Stamp: catalog.Stamp{CreatedAt: from, CreatedBy: "admissions", UpdatedAt: to, UpdatedBy: "nurse"}}
+	a.Summary.Signature = ref.sign(signing.KindDischargeSummary, a.ID, ipd.SummaryContent(a),
+		signing.Person{ID: d.user, Name: d.name, Role: "Doctor"}, a.Summary.SignedAt)
+	a.Summary.SignedByName = d.name
 	st := stay{adm: a, chart: ipd.Chart{ID: id, Vitals: []opd.VitalsRecord{}, Notes: []ipd.Note{}, IO: []ipd.IO{}, PRN: []ipd.Dose{}}}
 	for t := from.Add(time.Hour); t.Before(to); t = t.Add(6 * time.Hour) {
 		st.chart.Vitals = append(st.chart.Vitals, opd.VitalsRecord{Vitals: Vitals(r), At: t, By: "nurse"})
@@ -209,4 +216,13 @@ func drugCharge(id string, p patients.Patient, enc, encKind string, dr catalog.D
 	return billing.Charge{ID: id, PatientID: p.ID, MRN: p.MRN, Name: p.Name(), Encounter: enc, EncounterKind: encKind, Department: "Pharmacy",
 		ServiceCode: "DRUG-" + dr.Code, Description: dr.Generic + " " + dr.Strength + " " + dr.Form, Qty: qty, UnitPrice: drugPrice(dr.Code),
 		PostedAt: at, PostedBy: "pharmacist"}
+}
+
+// sign is the signature the author's signing would have stored, at the document's time.
+func (ref *reference) sign(kind, id string, content signing.Content, who signing.Person, at time.Time) *signing.Signature {
+	sig, err := ref.signer.Sign(kind, id, content, who, at)
+	if err != nil {
+		panic(fmt.Sprintf("generate: signing %s %s: %v", kind, id, err)) // Content is built here from plain fields: a bug
+	}
+	return &sig
 }

@@ -19,6 +19,7 @@ import (
 	"hms/store/opd"
 	"hms/store/patients"
 	"hms/store/seed"
+	"hms/store/signing"
 )
 
 // Counts is what a run stored.
@@ -44,8 +45,9 @@ const maxPatientResults = 400
 
 // Run loads the demo hospital if the database is empty, then generates prof's
 // patients and their past year (everything ends before today) from seed. Progress goes to
-// w (nil: none). The same seed on an empty database gives the same hospital.
-func Run(ctx context.Context, db *store.DB, pats *patients.Store, prof Profile, seedN uint64, w io.Writer, log *slog.Logger) (Counts, error) {
+// w (nil: none). The same seed on an empty database gives the same hospital. Signed
+// documents are signed with sig, the key of the server that will show them.
+func Run(ctx context.Context, db *store.DB, pats *patients.Store, sig *signing.Signer, prof Profile, seedN uint64, w io.Writer, log *slog.Logger) (Counts, error) {
 	started := time.Now()
 	var c Counts
 	if _, err := seed.Demo(ctx, db, pats, log); err != nil {
@@ -63,6 +65,7 @@ func Run(ctx context.Context, db *store.DB, pats *patients.Store, prof Profile, 
 	if err != nil {
 		return c, err
 	}
+	ref.signer = sig
 	if len(ref.beds) == 0 || len(ref.orders) == 0 {
 		return c, errors.New("generate: the catalogue has no beds or no priced lab tests")
 	}

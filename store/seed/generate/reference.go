@@ -10,6 +10,7 @@ import (
 
 	"hms/store/catalog"
 	"hms/store/opd"
+	"hms/store/signing"
 )
 
 // doctor is one of the demo hospital's OPD doctors, with its share of the day's patients.
@@ -51,6 +52,7 @@ type reference struct {
 	procs    []catalog.Service // procedures, imaging and consumables an admission runs up
 	days     []float64         // cumulative weights of the past 365 days (seasons, weekdays)
 	today    time.Time
+	signer   *signing.Signer // signs notes, summaries and reports as their authors would have
 }
 
 func loadReference(ctx context.Context, cat *catalog.Catalog, today time.Time) (*reference, error) {
