@@ -41,7 +41,8 @@ func TestDatabaseGoneIsRefusedClearlyAndRecovered(t *testing.T) {
 	proxy := newDBProxy(t, u.Host)
 
 	srv, addr := startServer(t, dir, "MONGODB_URI=mongodb://"+proxy.addr+"/", "HMS_DB_TIMEOUT="+dbTimeout.String(),
-		"HMS_SESSION_KEY="+newToken(64), "HMS_ENCRYPTION_KEY="+keyFile(t, dir, "encryption.key"))
+		"HMS_SESSION_KEY="+newToken(64), "HMS_ENCRYPTION_KEY="+keyFile(t, dir, "encryption.key"),
+		"HMS_SIGNING_KEY="+base64.StdEncoding.EncodeToString([]byte(newToken(64))[:32])) // MongoDB mode: both keys must be given
 	desk := signIn(t, addr, "frontdesk")
 	desk.page(t, "/patients/new")
 	a := desk.send("/patients", registration(newToken(32), "Before", 1))
