@@ -100,19 +100,16 @@ func vitalsReadings(r opd.VitalsRecord) []views.VitalsReading {
 
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 
-// vitalsRecord saves triage vitals; implausible values are refused with the limit stated.
-func (a *App) vitalsRecord(c *fiber.Ctx) error {
-	v, err := a.visitByParam(c)
-	if err != nil {
-		return err
-	}
+// readVitals reads a vitals form (OPD triage and the ward chart): the entries as typed,
+// the numbers, errors by field, and a problem of the whole set (e.g. diastolic above
+// systolic); plausibility is checked only once every field is a number.
+func (a *App) readVitals(c *fiber.Ctx) (vals map[string]string, vs opd.Vitals, errs map[string]string, formErr string, err error) {
 	var in vitalsInput
 	if err := parseForm(c, &in); err != nil {
-		return err
+		return nil, vs, nil, "", err
 	}
-	vals := values(in)
-	errs := fieldErrors(a.validate.Struct(in))
-	var vs opd.Vitals
+	vals = values(in)
+	errs = fieldErrors(a.validate.Struct(in))
 	for _, f := range vitalsFields {
 		s := strings.TrimSpace(strings.ReplaceAll(vals[f], ",", "."))
 		if s == "" || errs[f] != "" {
@@ -125,7 +122,6 @@ func (a *App) vitalsRecord(c *fiber.Ctx) error {
 		}
 		vs.Set(f, &x)
 	}
-	formErr := ""
 	if len(errs) == 0 {
 		for _, p := range vs.Problems() {
 			if p.Field == "" {
@@ -134,6 +130,19 @@ func (a *App) vitalsRecord(c *fiber.Ctx) error {
 				errs[p.Field] = p.Message + "."
 			}
 		}
+	}
+	return vals, vs, errs, formErr, nil
+}
+
+// vitalsRecord saves triage vitals; implausible values are refused with the limit stated.
+func (a *App) vitalsRecord(c *fiber.Ctx) error {
+	v, err := a.visitByParam(c)
+	if err != nil {
+		return err
+	}
+	vals, vs, errs, formErr, err := a.readVitals(c)
+	if err != nil {
+		return err
 	}
 	if len(errs) == 0 && formErr == "" {
 		_, err = a.OPD.RecordVitals(c.UserContext(), v.ID, vs, currentUser(c).Username)

@@ -131,33 +131,12 @@ func (a *App) wardVitals(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	var in vitalsInput
-	if err := parseForm(c, &in); err != nil {
+	vals, vs, errs, formErr, err := a.readVitals(c)
+	if err != nil {
 		return err
 	}
-	vals := values(in)
-	errs := fieldErrors(a.validate.Struct(in))
-	var vs opd.Vitals
-	for _, name := range vitalsFields {
-		s := strings.TrimSpace(strings.ReplaceAll(vals[name], ",", "."))
-		if s == "" || errs[name] != "" {
-			continue
-		}
-		x, perr := strconv.ParseFloat(s, 64)
-		if perr != nil || math.IsNaN(x) || math.IsInf(x, 0) {
-			errs[name] = "Enter a number."
-			continue
-		}
-		vs.Set(name, &x)
-	}
-	if len(errs) == 0 {
-		for _, p := range vs.Problems() {
-			if p.Field == "" {
-				errs["vitals"] = p.Message + "."
-			} else if errs[p.Field] == "" {
-				errs[p.Field] = p.Message + "."
-			}
-		}
+	if formErr != "" {
+		errs["vitals"] = formErr
 	}
 	if len(errs) == 0 {
 		_, err := a.IPD.RecordVitals(c.UserContext(), adm.ID, vs, currentUser(c).Username)
