@@ -105,8 +105,14 @@ func (a *App) claimsList(c *fiber.Ctx) error {
 }
 
 func (a *App) claimVM(c *fiber.Ctx, cl billing.Claim) views.ClaimVM {
+	// The claim goes to the payer with the member number, so the billing desk sees it whole.
+	member, err := a.Patients.OpenMember(cl.MemberSealed, cl.Member)
+	if err != nil {
+		a.log.Error("claim: member number cannot be opened", "claim", cl.ID, "err", err.Error())
+		member = "•••• " + cl.MemberLast4 + " (cannot be opened: encryption key missing)"
+	}
 	vm := views.ClaimVM{CSRF: a.csrfToken(c), ID: cl.ID, Invoice: cl.Invoice, Patient: cl.Name, MRN: cl.MRN, PatientID: cl.PatientID,
-		Payer: cl.PayerName, Plan: cl.Plan, Member: cl.Member, Dx: strings.Join(cl.Diagnoses, ", "), Claimed: views.Money(cl.Claimed),
+		Payer: cl.PayerName, Plan: cl.Plan, Member: member, Dx: strings.Join(cl.Diagnoses, ", "), Claimed: views.Money(cl.Claimed),
 		Approved: views.Money(cl.Approved), Settled: views.Money(cl.Settled), Moved: views.Money(cl.Moved), Status: cl.Status,
 		Errors: map[string]string{}}
 	for _, h := range cl.History {

@@ -43,7 +43,8 @@ func (a *App) policyOf(c *fiber.Ctx, p patients.Patient) (*billing.Policy, strin
 		if !ok {
 			continue
 		}
-		bp := &billing.Policy{PayerCode: payer.Code, PayerName: payer.Name, PlanName: plan.Name, MemberNumber: pol.MemberNumber,
+		bp := &billing.Policy{PayerCode: payer.Code, PayerName: payer.Name, PlanName: plan.Name, MemberSealed: pol.MemberSealed,
+			MemberLast4: pol.MemberLast4, MemberNumber: pol.MemberNumber,
 			CoveragePct: int64(plan.CoveragePct), CopayPct: int64(plan.CopayPct)}
 		return bp, payer.Name + " · " + plan.Name + " (" + strconv.Itoa(plan.CoveragePct) + "% cover, " + strconv.Itoa(plan.CopayPct) + "% co-pay)"
 	}

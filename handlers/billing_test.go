@@ -75,6 +75,17 @@ func TestClerkInvoicesWithInsuranceAndTakesAPartialPayment(t *testing.T) {
 	assert.Contains(t, body, "₹803.52", "insurance 81% of 992.00")
 	assert.Contains(t, body, "₹188.48", "the patient's share")
 
+	// The invoice carries the member number sealed; the claim to the payer shows it whole.
+	stored, err := e.deps.Billing.Invoices.ByID(context.Background(), inv)
+	require.NoError(t, err)
+	assert.Empty(t, stored.Policy.MemberNumber)
+	assert.NotEmpty(t, stored.Policy.MemberSealed)
+	assert.Equal(t, "2233", stored.Policy.MemberLast4)
+	status, _, resp = clerk.post("/billing/invoices/"+inv+"/claim", url.Values{"diagnoses": {"J06.9"}})
+	require.Equal(t, http.StatusSeeOther, status)
+	_, body, _ = clerk.get(resp.Header.Get("Location"))
+	assert.Contains(t, body, "member NIA-77-112233")
+
 	_, body, _ = clerk.get("/billing/accounts/" + id + "/pay?invoice=" + inv)
 	tok := billTokenRE.FindStringSubmatch(body)[1]
 	pay := func(amount string) (int, string, *http.Response) {

@@ -144,7 +144,7 @@ func (a *App) policyRows(ps []patients.Policy) []views.PolicyRow {
 	day := today(a.cfg.Location)
 	var out []views.PolicyRow
 	for _, p := range ps {
-		r := views.PolicyRow{ID: p.ID, Payer: p.PayerName, Plan: p.PlanName, Member: p.MemberNumber, Group: p.Group,
+		r := views.PolicyRow{ID: p.ID, Payer: p.PayerName, Plan: p.PlanName, Member: p.MemberMasked(), Group: p.Group,
 			Rank: p.Rank, Active: p.Active, Ended: p.EndedReason}
 		r.Valid = p.ValidFrom.Format("2 Jan 2006") + " – "
 		if !p.ValidTo.IsZero() {

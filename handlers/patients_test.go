@@ -64,11 +64,12 @@ func TestFrontDeskRegistersAPatientWithInsurance(t *testing.T) {
 	assert.NotContains(t, body, "Registered Nandini Hegde", "a flash message shows once")
 
 	_, body, _ = desk.get(chart + "?tab=insurance")
-	assert.Contains(t, body, "STAR-9999-0001")
+	assert.Contains(t, body, "•••• 0001", "the chart shows the member number masked")
+	assert.NotContains(t, body, "STAR-9999-0001")
 	assert.Contains(t, body, "In force")
 
-	// Found by phone typed another way, and by a reversed partial name.
-	for _, q := range []string{"9900155667", "hegde nan", "NANDINI"} {
+	// Found by phone typed another way, by a reversed partial name, and by the card's number.
+	for _, q := range []string{"9900155667", "hegde nan", "NANDINI", "star 9999 0001"} {
 		status, body, _ = desk.post("/patients/search", url.Values{"q": {q}}, "HX-Request", "true")
 		require.Equal(t, http.StatusOK, status)
 		assert.Contains(t, body, "Nandini Hegde", "search %q", q)

@@ -56,6 +56,22 @@ func consistencyChecks(s stores) []consistency.Check {
 			found, err := s.pats.Check(ctx, repair)
 			return problemsOrRepaired(ids("patient", found), repair, err)
 		}},
+		{Name: "identifiers sealed", Run: func(ctx context.Context, repair bool) ([]string, int, error) {
+			found, err := s.pats.ClearMembers(ctx)
+			if err != nil || !repair || len(found) == 0 {
+				out := make([]string, 0, len(found))
+				for _, id := range found {
+					out = append(out, "patient "+id+": insurance member number stored in clear (check --repair seals it)")
+				}
+				return out, 0, err
+			}
+			rep, err := s.pats.RotateKey(ctx, 500, nil)
+			if err != nil {
+				return nil, rep.Members, err
+			}
+			copies, err := s.billing.ResealMembers(ctx, s.pats.Box(), 500)
+			return nil, rep.Members + copies, err
+		}},
 		{Name: "OPD visits and appointments", Run: func(ctx context.Context, repair bool) ([]string, int, error) {
 			found, err := s.opd.Check(ctx, repair)
 			return problemsOrRepaired(ids("", found), repair, err)

@@ -172,8 +172,8 @@ func serve(cfg config, log *slog.Logger) error {
 			return err
 		}
 		log.Info("patient search index loaded", "patients", n, "ms", time.Since(started).Milliseconds())
-		if box.Rotating() {
-			go rotateInBackground(pats, box, log)
+		if box.Rotating() || pats.ClearAtLoad() > 0 {
+			go rotateInBackground(db, pats, box, log)
 		}
 		cat := catalog.New(db)
 		s := newStores(cfg, log, db, cat, pats, sig)

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"hms/store"
+	"hms/store/billing"
 	"hms/store/patients"
 	"hms/store/secret"
 )
@@ -43,12 +44,12 @@ func rotateKey(cfg config, log *slog.Logger, out io.Writer) error {
 		return errors.New("rotate-key: set the new key in HMS_ENCRYPTION_KEY and the old one in HMS_ENCRYPTION_KEY_PREVIOUS")
 	}
 	return withDB(cfg, log, func(ctx context.Context, db *store.DB) error {
-		return runRotation(ctx, patients.New(db, box, log), box, out)
+		return runRotation(ctx, db, patients.New(db, box, log), box, out)
 	})
 }
 
 // runRotation is the rotation itself, shared by the command and the server's start.
-func runRotation(ctx context.Context, pats *patients.Store, box *secret.Box, out io.Writer) error {
+func runRotation(ctx context.Context, db *store.DB, pats *patients.Store, box *secret.Box, out io.Writer) error {
 	fmt.Fprintf(out, "rotating ID numbers to key %s\n", box.KeyID())
 	rep, err := pats.RotateKey(ctx, 500, func(r patients.RotateReport) {
 		fmt.Fprintf(out, "  %d patients read, %d re-sealed\n", r.Scanned, r.Resealed)
@@ -56,27 +57,38 @@ func runRotation(ctx context.Context, pats *patients.Store, box *secret.Box, out
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "patients read %d, re-sealed %d, already current %d, to retry %d, unreadable %d\n",
-		rep.Scanned, rep.Resealed, rep.Current, rep.Retry, rep.Unreadable)
+	copies, err := billing.New(db).ResealMembers(ctx, box, 500)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "member numbers on invoices and claims re-sealed %d\n", copies)
+	fmt.Fprintf(out, "patients read %d, re-sealed %d, already current %d, to retry %d, unreadable %d; member numbers sealed %d\n",
+		rep.Scanned, rep.Resealed, rep.Current, rep.Retry, rep.Unreadable, rep.Members)
 	if !rep.Done() {
 		return fmt.Errorf("rotate-key: %d records still under an old key: run it again (unreadable ones need their key in HMS_ENCRYPTION_KEY_PREVIOUS)", rep.Retry+rep.Unreadable)
 	}
-	fmt.Fprintln(out, "done: every ID number is under the current key; HMS_ENCRYPTION_KEY_PREVIOUS can be removed")
+	fmt.Fprintln(out, "done: every ID and member number is under the current key; HMS_ENCRYPTION_KEY_PREVIOUS can be removed")
 	return nil
 }
 
-// rotateInBackground moves ID numbers to the current key while the server serves (the
+// rotateInBackground moves ID numbers and member numbers to the current key (sealing any
+// member number still in clear) while the server serves (the
 // embedded engine's data directory is locked by the server, so "web rotate-key" cannot
 // run beside it there).
-func rotateInBackground(pats *patients.Store, box *secret.Box, log *slog.Logger) {
+func rotateInBackground(db *store.DB, pats *patients.Store, box *secret.Box, log *slog.Logger) {
 	rep, err := pats.RotateKey(context.Background(), 500, nil)
+	if err == nil {
+		var copies int
+		copies, err = billing.New(db).ResealMembers(context.Background(), box, 500)
+		rep.Members += copies
+	}
 	switch {
 	case err != nil:
 		log.Error("key rotation", "err", err.Error())
 	case !rep.Done():
-		log.Warn("key rotation: some ID numbers are still under an old key; restart or run web rotate-key",
+		log.Warn("key rotation: some identifiers are still under an old key or in clear; restart or run web rotate-key",
 			"resealed", rep.Resealed, "retry", rep.Retry, "unreadable", rep.Unreadable)
 	default:
-		log.Info("key rotation done: HMS_ENCRYPTION_KEY_PREVIOUS can be removed", "key", box.KeyID(), "resealed", rep.Resealed)
+		log.Info("identifiers sealed under the current key", "key", box.KeyID(), "resealed", rep.Resealed, "member_numbers", rep.Members)
 	}
 }

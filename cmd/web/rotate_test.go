@@ -31,6 +31,8 @@ func TestRotateKeyAndPurgeCommands(t *testing.T) {
 	out, err = run(rotating, "rotate-key")
 	require.NoError(t, err, out)
 	assert.Regexp(t, `re-sealed [1-9]\d*, already current \d+, to retry 0, unreadable 0`, out)
+	assert.Regexp(t, `unreadable 0; member numbers sealed [1-9]`, out, "the demo's insurance member numbers move too")
+	assert.Regexp(t, `member numbers on invoices and claims re-sealed \d+`, out)
 	assert.Contains(t, out, "HMS_ENCRYPTION_KEY_PREVIOUS can be removed")
 
 	out, err = run(rotating, "rotate-key")

@@ -37,24 +37,26 @@ type ClaimStep struct {
 
 // Claim asks a payer for an invoice's insurance share.
 type Claim struct {
-	ID          string      `bson:"_id"` // CLM-0000001
-	Invoice     string      `bson:"invoice"`
-	PatientID   string      `bson:"patient_id"`
-	MRN         string      `bson:"mrn"`
-	Name        string      `bson:"name"`
-	Payer       string      `bson:"payer"`
-	PayerName   string      `bson:"payer_name"`
-	Plan        string      `bson:"plan"`
-	Member      string      `bson:"member"`
-	Diagnoses   []string    `bson:"diagnoses"`
-	Claimed     int64       `bson:"claimed"`
-	Approved    int64       `bson:"approved"`
-	Settled     int64       `bson:"settled"`
-	Moved       int64       `bson:"moved"` // moved to the patient's responsibility
-	Status      string      `bson:"status"`
-	History     []ClaimStep `bson:"history"`
-	CreatedAt   time.Time   `bson:"created_at"`
-	SubmittedAt time.Time   `bson:"submitted_at,omitempty"`
+	ID           string      `bson:"_id"` // CLM-0000001
+	Invoice      string      `bson:"invoice"`
+	PatientID    string      `bson:"patient_id"`
+	MRN          string      `bson:"mrn"`
+	Name         string      `bson:"name"`
+	Payer        string      `bson:"payer"`
+	PayerName    string      `bson:"payer_name"`
+	Plan         string      `bson:"plan"`
+	MemberSealed string      `bson:"member_sealed,omitempty"` // as on the invoice (Policy)
+	MemberLast4  string      `bson:"member_last4,omitempty"`
+	Member       string      `bson:"member,omitempty"` // claims from before sealing: ResealMembers seals it
+	Diagnoses    []string    `bson:"diagnoses"`
+	Claimed      int64       `bson:"claimed"`
+	Approved     int64       `bson:"approved"`
+	Settled      int64       `bson:"settled"`
+	Moved        int64       `bson:"moved"` // moved to the patient's responsibility
+	Status       string      `bson:"status"`
+	History      []ClaimStep `bson:"history"`
+	CreatedAt    time.Time   `bson:"created_at"`
+	SubmittedAt  time.Time   `bson:"submitted_at,omitempty"`
 }
 
 // ClaimRow is a claim as the claims list shows it (copied into one list document).
@@ -152,7 +154,8 @@ func (s *Claims) Create(ctx context.Context, invoiceID string, diagnoses []strin
 	}
 	now := time.Now().UTC()
 	c := Claim{ID: fmt.Sprintf("CLM-%07d", n), Invoice: inv.ID, PatientID: inv.PatientID, MRN: inv.MRN, Name: inv.Name,
-		Payer: inv.Policy.PayerCode, PayerName: inv.Policy.PayerName, Plan: inv.Policy.PlanName, Member: inv.Policy.MemberNumber,
+		Payer: inv.Policy.PayerCode, PayerName: inv.Policy.PayerName, Plan: inv.Policy.PlanName, MemberSealed: inv.Policy.MemberSealed,
+		MemberLast4: inv.Policy.MemberLast4, Member: inv.Policy.MemberNumber,
 		Diagnoses: dx, Claimed: payerDue, Status: ClaimDraft, CreatedAt: now,
 		History: []ClaimStep{{At: now, By: by, Status: ClaimDraft, Amount: payerDue}}}
 	if _, err := s.db.W.Collection(store.CollBillKeys).InsertOne(ctx, bson.D{{Key: "_id", Value: "claim:" + inv.ID}, {Key: "claim", Value: c.ID}}); err != nil {

@@ -28,10 +28,15 @@ const (
 
 // Policy is the insurance an invoice is split with.
 type Policy struct {
-	PayerCode    string `bson:"payer_code"`
-	PayerName    string `bson:"payer_name"`
-	PlanName     string `bson:"plan_name"`
-	MemberNumber string `bson:"member_number"`
+	PayerCode string `bson:"payer_code"`
+	PayerName string `bson:"payer_name"`
+	PlanName  string `bson:"plan_name"`
+	// The patient's member number, still sealed (the patient store seals it), opened only
+	// where it goes to the payer; MemberNumber is the clear copy of invoices from before
+	// sealing, which ResealMembers seals.
+	MemberSealed string `bson:"member_sealed,omitempty"`
+	MemberLast4  string `bson:"member_last4,omitempty"`
+	MemberNumber string `bson:"member_number,omitempty"`
 	CoveragePct  int64  `bson:"coverage_pct"`
 	CopayPct     int64  `bson:"copay_pct"`
 }

@@ -29,6 +29,7 @@ type entry struct {
 	hit     Hit
 	tokens  []string // folded words of the name
 	nameKey string   // sorted folded words: name + DOB duplicate check
+	members []string // keyed hashes of the insurance member numbers
 	rev     int64
 }
 
@@ -38,19 +39,26 @@ type index struct {
 	byMRN    map[string]*entry
 	byPhone  map[string]map[string]*entry
 	byPrefix map[string]map[string]*entry // first two and first three letters of a name word → entries
+	byMember map[string]map[string]*entry // member number hash → entries
 	rev      int64                        // highest rev seen
 }
 
 func newIndex() *index {
 	return &index{byID: map[string]*entry{}, byMRN: map[string]*entry{},
-		byPhone: map[string]map[string]*entry{}, byPrefix: map[string]map[string]*entry{}}
+		byPhone: map[string]map[string]*entry{}, byPrefix: map[string]map[string]*entry{}, byMember: map[string]map[string]*entry{}}
 }
 
 func entryOf(p Patient) *entry {
 	toks := Tokens(FullName(p.Given, p.Middle, p.Family))
 	sorted := slices.Clone(toks)
 	slices.Sort(sorted)
-	return &entry{hit: Hit{ID: p.ID, MRN: p.MRN, Name: p.Name(), Sex: p.Sex, Phone: p.Phone, DOB: p.DOB,
+	var members []string
+	for _, pol := range p.Policies {
+		if pol.MemberHash != "" && !slices.Contains(members, pol.MemberHash) {
+			members = append(members, pol.MemberHash)
+		}
+	}
+	return &entry{members: members, hit: Hit{ID: p.ID, MRN: p.MRN, Name: p.Name(), Sex: p.Sex, Phone: p.Phone, DOB: p.DOB,
 		DOBEstimated: p.DOBEstimated, LastVisit: p.LastVisit, DuplicateOfMRN: p.DupOfMRN},
 		tokens: toks, nameKey: strings.Join(sorted, " "), rev: p.Rev}
 }
@@ -91,6 +99,9 @@ func (ix *index) put(p Patient) {
 			addTo(ix.byPrefix, p, e)
 		}
 	}
+	for _, h := range e.members {
+		addTo(ix.byMember, h, e)
+	}
 	ix.rev = max(ix.rev, e.rev)
 }
 
@@ -110,6 +121,9 @@ func (ix *index) remove(e *entry) {
 			delete(ix.byPrefix[p], e.hit.ID)
 		}
 	}
+	for _, h := range e.members {
+		delete(ix.byMember[h], e.hit.ID)
+	}
 }
 
 func (ix *index) size() int {
@@ -122,11 +136,12 @@ func (ix *index) size() int {
 type SearchResult struct {
 	Hits  []Hit
 	Total int
-	Kind  string // "mrn", "phone" or "name": what the query was read as
+	Kind  string // "mrn", "phone", "member" or "name": what the query was read as
 }
 
-// search reads q as an MRN, a phone number or words of a name.
-func (ix *index) search(q string, limit int) SearchResult {
+// search reads q as an MRN, a phone number, an insurance member number (memberHashes are
+// its keyed hashes under every key of the ring, nil when q has no digit) or words of a name.
+func (ix *index) search(q string, memberHashes []string, limit int) SearchResult {
 	q = strings.TrimSpace(q)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -135,15 +150,40 @@ func (ix *index) search(q string, limit int) SearchResult {
 			return SearchResult{Hits: []Hit{e.hit}, Total: 1, Kind: "mrn"}
 		}
 	}
-	if phone := NormalizePhone(q); phone != "" && len(phone) >= 10 {
-		var hits []Hit
-		for _, e := range ix.byPhone[phone] {
-			hits = append(hits, e.hit)
+	var phone []Hit
+	isPhone := false
+	if p := NormalizePhone(q); p != "" && len(p) >= 10 {
+		isPhone = true
+		for _, e := range ix.byPhone[p] {
+			phone = append(phone, e.hit)
 		}
-		sortHits(hits)
-		return SearchResult{Hits: hits[:min(limit, len(hits))], Total: len(hits), Kind: "phone"}
+	}
+	if len(phone) == 0 {
+		if hits := ix.hitsOf(ix.byMember, memberHashes); len(hits) > 0 {
+			return SearchResult{Hits: hits[:min(limit, len(hits))], Total: len(hits), Kind: "member"}
+		}
+	}
+	if isPhone {
+		sortHits(phone)
+		return SearchResult{Hits: phone[:min(limit, len(phone))], Total: len(phone), Kind: "phone"}
 	}
 	return ix.searchName(Tokens(q), limit)
+}
+
+// hitsOf is every entry filed in m under any of keys, once each, sorted.
+func (ix *index) hitsOf(m map[string]map[string]*entry, keys []string) []Hit {
+	seen := map[string]bool{}
+	var hits []Hit
+	for _, k := range keys {
+		for id, e := range m[k] {
+			if !seen[id] {
+				seen[id] = true
+				hits = append(hits, e.hit)
+			}
+		}
+	}
+	sortHits(hits)
+	return hits
 }
 
 func (ix *index) searchName(words []string, limit int) SearchResult {

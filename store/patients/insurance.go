@@ -32,6 +32,7 @@ func (s *Store) AddPolicy(ctx context.Context, id string, p Policy, by string) (
 		return Patient{}, err
 	}
 	p.ID, p.Active, p.AddedBy, p.AddedAt = shortID(), true, by, time.Now().UTC()
+	s.sealMember(&p)
 	return s.apply(ctx, update{id: id, push: bson.D{{Key: "policies", Value: p}},
 		changes: []Change{{Field: "Insurance added", New: p.PayerName + " " + p.PlanName + " (" + p.Rank + ")"}}}, by)
 }

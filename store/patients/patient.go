@@ -54,12 +54,17 @@ type Allergies struct {
 
 // Policy is one insurance policy of a patient.
 type Policy struct {
-	ID           string    `bson:"id"`
-	PayerCode    string    `bson:"payer_code"`
-	PayerName    string    `bson:"payer_name"`
-	PlanCode     string    `bson:"plan_code"`
-	PlanName     string    `bson:"plan_name"`
-	MemberNumber string    `bson:"member_number"`
+	ID        string `bson:"id"`
+	PayerCode string `bson:"payer_code"`
+	PayerName string `bson:"payer_name"`
+	PlanCode  string `bson:"plan_code"`
+	PlanName  string `bson:"plan_name"`
+	// The member number is sealed like the ID number (member.go): MemberNumber holds it
+	// only as typed, before the store seals it, and on records written before sealing.
+	MemberNumber string    `bson:"member_number,omitempty"`
+	MemberSealed string    `bson:"member_sealed,omitempty"` // AES-GCM under the key ring
+	MemberHash   string    `bson:"member_hash,omitempty"`   // keyed hash: the front desk's exact-match search
+	MemberLast4  string    `bson:"member_last4,omitempty"`  // shown masked
 	Group        string    `bson:"group,omitempty"`
 	ValidFrom    time.Time `bson:"valid_from"`
 	ValidTo      time.Time `bson:"valid_to"`

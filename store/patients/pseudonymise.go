@@ -78,6 +78,7 @@ func (s *Store) Pseudonymise(ctx context.Context, id string, r PseudonymiseReque
 	policies := slices.Clone(cur.Policies)
 	for i := range policies {
 		policies[i].MemberNumber, policies[i].Group = "", ""
+		policies[i].MemberSealed, policies[i].MemberHash, policies[i].MemberLast4 = "", "", ""
 	}
 	dob := cur.DOB
 	if !dob.IsZero() {

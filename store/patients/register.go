@@ -87,6 +87,7 @@ func (s *Store) register(ctx context.Context, r Registration, by string, now tim
 	if r.Policy != nil {
 		pol := *r.Policy
 		pol.ID, pol.Active, pol.AddedBy, pol.AddedAt = shortID(), true, by, now
+		s.sealMember(&pol)
 		p.Policies = append(p.Policies, pol)
 	}
 	if r.MotherID != "" {
@@ -305,6 +306,9 @@ func (s *Store) Import(ctx context.Context, ps []Patient, by string) error {
 		}
 		if p.Policies == nil {
 			p.Policies = []Policy{}
+		}
+		for j := range p.Policies {
+			s.sealMember(&p.Policies[j])
 		}
 		if p.History == nil {
 			p.History = []Change{}

@@ -381,7 +381,9 @@ func TestRegistrationRecordsAllergiesAndInsuranceGiven(t *testing.T) {
 	stored, err := s.ByID(t.Context(), p.ID)
 	require.NoError(t, err)
 	assert.Equal(t, p.Allergies.Items[0].ID, stored.Allergies.Items[0].ID)
-	assert.Equal(t, "SH-1001", stored.Policies[0].MemberNumber)
+	member, err := s.OpenMember(stored.Policies[0].MemberSealed, stored.Policies[0].MemberNumber)
+	require.NoError(t, err)
+	assert.Equal(t, "SH-1001", member)
 	assert.Empty(t, stored.Pending)
 }
 

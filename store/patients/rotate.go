@@ -3,6 +3,7 @@ package patients
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -16,6 +17,7 @@ import (
 type RotateReport struct {
 	Scanned    int // patient documents read
 	Resealed   int // ID numbers moved to the current key
+	Members    int // insurance member numbers sealed (from clear) or moved to the current key
 	Current    int // already under the current key (a resumed or repeated run)
 	Retry      int // changed by someone else mid-way, or the new hash is held by another patient: run again
 	Unreadable int // could not be opened with any configured key
@@ -24,7 +26,8 @@ type RotateReport struct {
 // Done reports whether nothing is left under an old key.
 func (r RotateReport) Done() bool { return r.Retry == 0 && r.Unreadable == 0 }
 
-// RotateKey re-seals and re-hashes every stored ID number under the current key, in
+// RotateKey re-seals and re-hashes every stored ID number and insurance member number
+// (sealing any still in clear) under the current key, in
 // batches by _id (index-served, and resumable: anything already current is skipped),
 // while the system keeps running. Per patient: the new nid key is claimed first, then the
 // patient is switched by a guarded write that holds only if the sealed value is still the
@@ -37,7 +40,7 @@ func (s *Store) RotateKey(ctx context.Context, batch int, progress func(RotateRe
 	for {
 		filter := bson.D{{Key: "_id", Value: bson.D{{Key: "$gt", Value: after}}}} // every id is a non-empty string
 		cur, err := s.c.R.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(batch)).
-			SetProjection(bson.D{{Key: "id_sealed", Value: 1}, {Key: "id_hash", Value: 1}}))
+			SetProjection(bson.D{{Key: "id_sealed", Value: 1}, {Key: "id_hash", Value: 1}, {Key: "policies", Value: 1}, {Key: "version", Value: 1}}))
 		if err != nil {
 			return rep, fmt.Errorf("store: rotate key: %w", err)
 		}
@@ -51,6 +54,9 @@ func (s *Store) RotateKey(ctx context.Context, batch int, progress func(RotateRe
 		for _, p := range ps {
 			rep.Scanned++
 			if err := s.rotateOne(ctx, p, &rep); err != nil {
+				return rep, err
+			}
+			if err := s.rotateMembers(ctx, p, &rep); err != nil {
 				return rep, err
 			}
 		}
@@ -116,6 +122,51 @@ func (s *Store) rotateOne(ctx context.Context, p Patient, rep *RotateReport) err
 		s.releaseID(p.IDHash, p.ID)
 	}
 	rep.Resealed++
+	return nil
+}
+
+// rotateMembers re-seals p's member numbers that are in clear or under an old key, by a
+// write that holds only if the record's version is still the one read (every edit of a
+// policy moves it on).
+func (s *Store) rotateMembers(ctx context.Context, p Patient, rep *RotateReport) error {
+	policies := slices.Clone(p.Policies)
+	moved := 0
+	for i := range policies {
+		pol := &policies[i]
+		if pol.MemberNumber == "" && s.box.Current(pol.MemberSealed) {
+			continue
+		}
+		if pol.MemberNumber == "" {
+			n, err := s.box.Open(pol.MemberSealed)
+			if err != nil {
+				rep.Unreadable++
+				s.log.Warn("rotate key: a member number cannot be opened with any configured key", "patient", p.ID)
+				return nil
+			}
+			pol.MemberNumber = n
+		}
+		s.sealMember(pol)
+		moved++
+	}
+	if moved == 0 {
+		return nil
+	}
+	rev, err := s.nextRev(ctx)
+	if err != nil {
+		return err
+	}
+	var after Patient
+	ok, err := guard.Update(ctx, s.db, store.CollPatients, p.ID, []guard.Cond{guard.Eq("version", p.Version)},
+		bson.D{{Key: "$set", Value: bson.D{{Key: "policies", Value: policies}, {Key: "rev", Value: rev}}}}, &after)
+	if err != nil {
+		return fmt.Errorf("store: rotate key: %w", err)
+	}
+	if !ok {
+		rep.Retry++
+		return nil
+	}
+	s.idx.put(after)
+	rep.Members += moved
 	return nil
 }
 

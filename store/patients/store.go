@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -23,6 +25,8 @@ type Store struct {
 	accounts *billing.Accounts
 	idx      *index
 	log      *slog.Logger
+
+	clearAtLoad int // patients found at Load with a member number in clear
 
 	catchMu   sync.Mutex
 	caughtUp  time.Time
@@ -45,7 +49,7 @@ func (s *Store) Box() *secret.Box { return s.box }
 var listFields = bson.D{{Key: "mrn", Value: 1}, {Key: "given", Value: 1}, {Key: "middle", Value: 1},
 	{Key: "family", Value: 1}, {Key: "sex", Value: 1}, {Key: "dob", Value: 1}, {Key: "dob_estimated", Value: 1},
 	{Key: "phone", Value: 1}, {Key: "last_visit", Value: 1}, {Key: "duplicate_of_mrn", Value: 1},
-	{Key: "rev", Value: 1}, {Key: "pending", Value: 1}}
+	{Key: "rev", Value: 1}, {Key: "pending", Value: 1}, {Key: "policies.member_hash", Value: 1}, {Key: "policies.member_number", Value: 1}}
 
 // Load builds the search index from the collection and re-applies any follow-up writes
 // that a crash left undone (DESIGN rule 2). It reports how many patients it indexed.
@@ -65,6 +69,9 @@ func (s *Store) Load(ctx context.Context) (int, error) {
 		s.idx.put(p)
 		if len(p.Pending) > 0 {
 			pending = append(pending, p.ID)
+		}
+		if slices.ContainsFunc(p.Policies, func(pol Policy) bool { return pol.MemberNumber != "" }) {
+			s.clearAtLoad++
 		}
 		n++
 	}
@@ -114,6 +121,10 @@ func (s *Store) catchUp(ctx context.Context) error {
 	return nil
 }
 
+// ClearAtLoad is how many patients Load found holding a member number in clear (written
+// before member numbers were sealed): the server seals them in the background.
+func (s *Store) ClearAtLoad() int { return s.clearAtLoad }
+
 // Indexed returns how many patients the search index holds.
 func (s *Store) Indexed() int { return s.idx.size() }
 
@@ -144,12 +155,17 @@ func (s *Store) IDByMRN(ctx context.Context, mrn string) (string, error) {
 	return e.hit.ID, nil
 }
 
-// Search finds patients by MRN, phone or name words (any order, prefix, accent-blind).
+// Search finds patients by MRN, phone, insurance member number (exact, through its keyed
+// hash) or name words (any order, prefix, accent-blind).
 func (s *Store) Search(ctx context.Context, q string, limit int) (SearchResult, error) {
 	if err := s.catchUp(ctx); err != nil {
 		return SearchResult{}, err
 	}
-	return s.idx.search(q, limit), nil
+	var members []string
+	if n := NormalizeID(q); strings.ContainsAny(n, "0123456789") {
+		members = s.box.Hashes(memberKind, n)
+	}
+	return s.idx.search(q, members, limit), nil
 }
 
 // Candidates lists registered patients who may be the person about to be registered:

@@ -18,6 +18,20 @@ type demoPerson struct {
 	payer, plan, member, from, to                                         string
 }
 
+// DemoIdentifiers are the demo's ID and insurance member numbers, as typed: the store
+// keeps them only sealed, which the backup test checks against a dump.
+func DemoIdentifiers() []string {
+	var out []string
+	for _, d := range demoPeople {
+		for _, v := range []string{d.idNumber, d.member} {
+			if v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	return out
+}
+
 var demoPeople = []demoPerson{
 	{given: "Rajesh", family: "Sharma", sex: "M", dob: "1972-03-14", phone: "9845012345", city: "Bengaluru", idKind: "Aadhaar", idNumber: "234567890123", blood: "B+",
 		allergies: []patients.Allergy{{Substance: "Penicillin", Reaction: "Hives", Severity: "severe"}}, payer: "STAR", plan: "FHO", member: "STAR-4471-2290", from: "2026-04-01", to: "2027-03-31"},
