@@ -64,7 +64,7 @@ func PatientSearchPage(vm PatientSearchVM) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "\" class=\"input text-lg\" autocomplete=\"off\" autofocus maxlength=\"100\" placeholder=\"MRN, phone, or name in any order\" aria-describedby=\"q-hint\" aria-controls=\"search-results\" hx-post=\"/patients/search\" hx-trigger=\"input changed delay:250ms\" hx-target=\"#search-results\" hx-sync=\"this:replace\"><p id=\"q-hint\" class=\"mt-1 text-xs text-slate-500\">Enter opens the first match; ↑ ↓ move through the list. Scanning a wristband opens the patient.</p></form><div id=\"search-results\" aria-live=\"polite\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "\" class=\"input text-lg\" autocomplete=\"off\" autofocus maxlength=\"100\" placeholder=\"MRN, phone, member no., or name in any order\" aria-describedby=\"q-hint\" aria-controls=\"search-results\" hx-post=\"/patients/search\" hx-trigger=\"input changed delay:250ms\" hx-target=\"#search-results\" hx-sync=\"this:replace\"><p id=\"q-hint\" class=\"mt-1 text-xs text-slate-500\">Enter opens the first match; ↑ ↓ move through the list. Scanning a wristband opens the patient.</p></form><div id=\"search-results\" aria-live=\"polite\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
