@@ -1,7 +1,7 @@
 # syntax=docker/dockerfile:1
 
 # ---- build ----
-FROM golang:1.26 AS build
+FROM golang:1.27.3 AS build
 WORKDIR /src
 # Dependencies first, so source edits do not invalidate the module cache layer.
 COPY go.mod go.sum ./

@@ -1,6 +1,6 @@
 module hms
 
-go 1.26.8
+go 1.27.3
 
 require (
 	github.com/FerretDB/FerretDB v1.24.2

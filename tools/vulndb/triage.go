@@ -98,10 +98,9 @@ func (v *vuln) stdlib() bool { return v.Module == "stdlib" || v.Module == "toolc
 
 func (s *scan) called(id string) bool { v := s.Vulns[id]; return v != nil && v.Called }
 
-// print reports the scan and returns the number of called vulnerabilities
-// in modules, the ones that fail the check. A called vulnerability of the
-// standard library is listed but does not fail: only a newer Go release
-// fixes it, and the toolchain is the machine's (see README).
+// print reports the scan and returns the number of called vulnerabilities, each of
+// which fails the check: a module's is fixed by upgrading it, the standard library's by
+// moving GOTOOLCHAIN (Makefile, .ci/run, README) to a Go release that fixes it.
 func (s *scan) print(w io.Writer) int {
 	var mods, std, uncalled []*vuln
 	for _, v := range s.Vulns {
@@ -117,12 +116,12 @@ func (s *scan) print(w io.Writer) int {
 	for _, l := range [][]*vuln{mods, std, uncalled} {
 		sort.Slice(l, func(i, j int) bool { return l[i].ID < l[j].ID })
 	}
-	fmt.Fprintf(w, "\nvulncheck: %d called in modules (fail), %d called in the standard library of %s (listed, not failing), %d not called\n",
+	fmt.Fprintf(w, "\nvulncheck: %d called in modules, %d called in the standard library of %s (each fails), %d not called\n",
 		len(mods), len(std), s.GoVersion, len(uncalled))
 	section(w, "FAIL: called vulnerabilities in modules (upgrade the module)", mods, true)
-	section(w, "STDLIB: called vulnerabilities in the Go standard library (fixed only by a newer Go)", std, true)
+	section(w, "FAIL: called vulnerabilities in the Go standard library (move GOTOOLCHAIN to a Go release that fixes them)", std, true)
 	section(w, "not called: in an imported package or a required module only (informational)", uncalled, false)
-	return len(mods)
+	return len(mods) + len(std)
 }
 
 func section(w io.Writer, title string, vs []*vuln, symbols bool) {
