@@ -116,6 +116,13 @@ func runReport(profile string, seedN uint64, cache, levels string, dur time.Dura
 		return err
 	}
 	fmt.Println("\nwrote", out)
+	if len(rep.HeapProfile) > 0 {
+		heap := strings.TrimSuffix(out, ".json") + ".heap.pprof"
+		if err := os.WriteFile(heap, rep.HeapProfile, 0o644); err != nil {
+			return err
+		}
+		fmt.Println("wrote", heap, "(go tool pprof -top", heap+")")
+	}
 	if compare != "" {
 		return printCompare(os.Stdout, rep, compare, old)
 	}

@@ -52,19 +52,21 @@ type reportRow struct {
 
 // report is the whole run, as bench-results/report-<profile>.json keeps it.
 type report struct {
-	Profile     string      `json:"profile"`
-	Seed        uint64      `json:"seed"`
-	At          time.Time   `json:"at"`
-	Duration    string      `json:"duration_per_row"`
-	CPUs        int         `json:"cpus"`
-	LoadBefore  string      `json:"load_average_before"`
-	LoadAfter   string      `json:"load_average_after"`
-	GenerateS   float64     `json:"generate_seconds,omitempty"` // 0: the cached hospital was used
-	PeakRSSMB   float64     `json:"peak_rss_mb"`
-	RSSVerdict  string      `json:"rss_verdict"`
-	Rows        []reportRow `json:"rows"`
-	Hospital    string      `json:"hospital"`
-	RSSIncludes string      `json:"rss_includes"`
+	Profile     string        `json:"profile"`
+	Seed        uint64        `json:"seed"`
+	At          time.Time     `json:"at"`
+	Duration    string        `json:"duration_per_row"`
+	CPUs        int           `json:"cpus"`
+	LoadBefore  string        `json:"load_average_before"`
+	LoadAfter   string        `json:"load_average_after"`
+	GenerateS   float64       `json:"generate_seconds,omitempty"` // 0: the cached hospital was used
+	PeakRSSMB   float64       `json:"peak_rss_mb"`
+	RSSVerdict  string        `json:"rss_verdict"`
+	Memory      []levelMemory `json:"memory_by_level"`
+	HeapProfile []byte        `json:"-"` // taken near the Go heap's peak, written beside the JSON
+	Rows        []reportRow   `json:"rows"`
+	Hospital    string        `json:"hospital"`
+	RSSIncludes string        `json:"rss_includes"`
 }
 
 // target is one thing the report drives: who sends it, and how each request is built.
@@ -139,10 +141,11 @@ func reportSuite(profile string, seedN uint64, cache string, levels []int, dur t
 	if err != nil {
 		return nil, err
 	}
-	runtime.GC()
-	resetPeakRSS()
 	rep.LoadBefore = loadAvg()
 	for _, c := range levels {
+		runtime.GC()
+		resetPeakRSS()
+		heap := watchHeap(250 * time.Millisecond)
 		var base float64
 		for _, tg := range targets {
 			row := b.attack(tg, c, dur)
@@ -155,9 +158,14 @@ func reportSuite(profile string, seedN uint64, cache string, levels []int, dur t
 			rep.Rows = append(rep.Rows, row)
 			fmt.Fprintf(os.Stderr, "c=%-3d %-18s %7.1f req/s  p99 %7.1f ms  errors %d  statuses %v\n", c, row.Name, row.RPS, row.P99MS, row.Errors, row.Statuses)
 		}
+		m := levelMemory{Concurrency: c, PeakHeapMB: heap.finish(), PeakRSSMB: peakRSS()}
+		if m.PeakRSSMB >= rep.PeakRSSMB {
+			rep.HeapProfile = heap.profile
+		}
+		rep.Memory = append(rep.Memory, m)
+		rep.PeakRSSMB = max(rep.PeakRSSMB, m.PeakRSSMB)
 	}
 	rep.LoadAfter = loadAvg()
-	rep.PeakRSSMB = peakRSS()
 	rep.RSSVerdict = passMiss(rep.PeakRSSMB < rssTargetMB, fmt.Sprintf("< %.0f MB", rssTargetMB))
 	return rep, nil
 }
@@ -341,6 +349,9 @@ func printReport(w io.Writer, rep *report) {
 			r.RPS, r.P50MS, r.P95MS, r.P99MS, r.Errors, r.Bytes, r.DataCmds, r.SessionCmds, r.VsBaseline, r.Verdict)
 	}
 	fmt.Fprintf(w, "\nPeak RSS %.0f MB (%s): %s\n", rep.PeakRSSMB, rep.RSSIncludes, rep.RSSVerdict)
+	for _, m := range rep.Memory {
+		fmt.Fprintf(w, "- c=%d: peak RSS %.0f MB, of which Go heap at most %.0f MB\n", m.Concurrency, m.PeakRSSMB, m.PeakHeapMB)
+	}
 }
 
 // printCompare prints each row's change from an earlier run's JSON.

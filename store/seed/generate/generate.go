@@ -18,19 +18,20 @@ import (
 	"hms/store/lab"
 	"hms/store/opd"
 	"hms/store/patients"
+	"hms/store/pharmacy"
 	"hms/store/seed"
 	"hms/store/signing"
 )
 
 // Counts is what a run stored.
 type Counts struct {
-	Patients, Visits, Admissions, Vitals, Doses, LabOrders, LabResults, Charges, Payments int
-	Took                                                                                  time.Duration
+	Patients, Visits, Admissions, Vitals, Doses, LabOrders, LabResults, Dispensed, Charges, Payments int
+	Took                                                                                             time.Duration
 }
 
 func (c Counts) String() string {
-	return fmt.Sprintf("%d patients, %d OPD visits, %d admissions (%d vitals, %d MAR doses), %d lab orders (%d results), %d charges, %d payments in %s",
-		c.Patients, c.Visits, c.Admissions, c.Vitals, c.Doses, c.LabOrders, c.LabResults, c.Charges, c.Payments, c.Took.Round(time.Second))
+	return fmt.Sprintf("%d patients, %d OPD visits, %d admissions (%d vitals, %d MAR doses), %d lab orders (%d results), %d dispensed lines, %d charges, %d payments in %s",
+		c.Patients, c.Visits, c.Admissions, c.Vitals, c.Doses, c.LabOrders, c.LabResults, c.Dispensed, c.Charges, c.Payments, c.Took.Round(time.Second))
 }
 
 // ErrNotEmpty refuses to generate into a database that already holds a hospital's work.
@@ -61,7 +62,8 @@ func Run(ctx context.Context, db *store.DB, pats *patients.Store, sig *signing.S
 		return c, ErrNotEmpty
 	}
 	today := time.Now().UTC().Truncate(24 * time.Hour)
-	ref, err := loadReference(ctx, catalog.New(db), today)
+	cat := catalog.New(db)
+	ref, err := loadReference(ctx, cat, today)
 	if err != nil {
 		return c, err
 	}
@@ -97,6 +99,7 @@ func Run(ctx context.Context, db *store.DB, pats *patients.Store, sig *signing.S
 		return c, err
 	}
 	g := &gen{ctx: ctx, db: db, ref: ref, r: rand.New(rand.NewPCG(seedN, 2)), pr: pr, c: &c, payments: billing.NewPayments(db), seed: seedN,
+		disp:      newDispensary(db, cat, seedN, today.AddDate(0, 0, -366), today),
 		nextVisit: lastVisit - int64(prof.Visits) + 1, nextAdm: lastAdm - int64(max(prof.Admissions, 1)) + 1}
 	share := func(total, from, to int) int { return total*to/len(people) - total*from/len(people) }
 	for from := 0; from < len(people); from += chunk {
@@ -120,6 +123,7 @@ type gen struct {
 	pr                 *progress
 	c                  *Counts
 	payments           *billing.Payments
+	disp               *dispensary
 	seed               uint64
 	nextVisit, nextAdm int64
 	paid               int
@@ -150,6 +154,7 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 		byID[p.ID] = p
 	}
 	var charges []billing.Charge
+	var supplied []dispense // drugs the pharmacy gave out: lines and charges once numbered
 	results := map[string][]lab.PatientResult{}
 	var labDocs []any
 	addLab := func(id, enc string, line int, source string, p patients.Patient, d doctor, at time.Time) {
@@ -181,7 +186,10 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 		for _, rx := range v.Prescriptions {
 			if r.IntN(10) < 6 { // most take their medicines from the hospital pharmacy
 				dr := ref.drugs[slices.IndexFunc(ref.drugs, func(x catalog.Drug) bool { return x.Code == rx.DrugCode })]
-				charges = append(charges, drugCharge(fmt.Sprintf("pharmacy:%s:%d", v.ID, rx.Line), p, v.ID, "opd", dr, int64(rx.Quantity), v.DoneAt))
+				orderRef := fmt.Sprintf("%s:%d", v.ID, rx.Line)
+				supplied = append(supplied, dispense{p: p, dr: dr, qty: int64(rx.Quantity), enc: v.ID, kind: "opd", ref: orderRef, supplyID: "rx:" + orderRef,
+					directions: pharmacy.Directions(pharmacy.Order{Dose: rx.Dose, Route: rx.Route, Frequency: rx.Frequency,
+						DurationDays: rx.DurationDays, Instructions: rx.Instructions}), at: v.DoneAt.Add(10 * time.Minute)})
 			}
 		}
 		// Spread the OPD lab orders evenly over the chunk's visits.
@@ -245,7 +253,7 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 	}
 	// The rest of the chunk's charges: what admissions run up (procedures, imaging, the
 	// ward's drugs and consumables), or OPD procedures when the chunk had no admission.
-	for k := 0; len(charges) < nCharges && k < nCharges*4; k++ {
+	for k := 0; len(charges)+len(supplied) < nCharges && k < nCharges*4; k++ {
 		switch {
 		case len(stays) > 0:
 			st := stays[k%len(stays)]
@@ -253,7 +261,8 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 			p := byID[st.adm.PatientID]
 			if r.IntN(2) == 0 || len(ref.procs) == 0 {
 				dr := ref.drugs[r.IntN(len(ref.drugs))]
-				charges = append(charges, drugCharge(fmt.Sprintf("pharmacy:%s:%d", st.adm.ID, k), p, st.adm.ID, "ipd", dr, int64(1+r.IntN(10)), at))
+				supplied = append(supplied, dispense{p: p, dr: dr, qty: int64(1 + r.IntN(10)), enc: st.adm.ID, kind: "ipd",
+					ref: fmt.Sprintf("%s:%d", st.adm.ID, k), directions: "as charted on the ward", at: at})
 			} else if ch, ok := ref.charge(fmt.Sprintf("ipd:%s:svc:%d", st.adm.ID, k), p, st.adm.ID, "ipd", st.adm.Department,
 				ref.procs[r.IntN(len(ref.procs))].Code, 1, at, "nurse"); ok {
 				charges = append(charges, ch)
@@ -281,7 +290,14 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 	if err := g.labBuckets(results); err != nil {
 		return err
 	}
-	// Charges with their ledger pages and account totals, through billing's own bulk path.
+	// The pharmacy's lines and ledger, then every charge with its ledger pages and account
+	// totals, through billing's own bulk path.
+	drugCharges, err := g.disp.store(g.ctx, supplied)
+	if err != nil {
+		return err
+	}
+	charges = append(charges, drugCharges...)
+	g.c.Dispensed += len(supplied)
 	if err := billing.BulkPost(g.ctx, g.db, charges); err != nil {
 		return err
 	}

@@ -45,4 +45,5 @@ func ProfileNamed(name string) (Profile, error) {
 
 // Version changes whenever the generated documents change shape, so cached hospitals
 // (cmd/bench) are generated again. 2: notes, summaries and lab reports are signed.
-const Version = 2
+// 3: the pharmacy's dispensed lines, batches and ledger.
+const Version = 3
