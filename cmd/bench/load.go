@@ -120,11 +120,20 @@ func openBench() (*bench, error) {
 	return b, nil
 }
 
+// serverLog is where a benchmark's server logs its warnings and errors.
+const serverLog = "bench-results/bench-server.log"
+
 // openBenchAt opens the embedded database in dir (removed by close) with the command
 // counter attached.
 func openBenchAt(dir string, box *secret.Box) (*bench, error) {
 	ctx := context.Background()
-	b := &bench{dir: dir, cnt: &counter{}, box: box, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	// The server's warnings and errors (a 500 under load, say) go to a file the run names,
+	// not into the table on the terminal.
+	var logTo io.Writer = io.Discard
+	if f, err := os.Create(serverLog); err == nil {
+		logTo = f
+	}
+	b := &bench{dir: dir, cnt: &counter{}, box: box, log: slog.New(slog.NewTextHandler(logTo, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	var err error
 	b.db, err = store.Open(ctx, store.Config{DataDir: dir, Logger: b.log, Monitor: b.cnt.monitor()})
 	if err != nil {
