@@ -109,7 +109,7 @@ func (a *App) claimVM(c *fiber.Ctx, cl billing.Claim) views.ClaimVM {
 	member, err := a.Patients.OpenMember(cl.MemberSealed, cl.Member)
 	if err != nil {
 		a.log.Error("claim: member number cannot be opened", "claim", cl.ID, "err", err.Error())
-		member = "•••• " + cl.MemberLast4 + " (cannot be opened: encryption key missing)"
+		member = "••••\u00a0" + cl.MemberLast4 + " (cannot be opened: encryption key missing)"
 	}
 	vm := views.ClaimVM{CSRF: a.csrfToken(c), ID: cl.ID, Invoice: cl.Invoice, Patient: cl.Name, MRN: cl.MRN, PatientID: cl.PatientID,
 		Payer: cl.PayerName, Plan: cl.Plan, Member: member, Dx: strings.Join(cl.Diagnoses, ", "), Claimed: views.Money(cl.Claimed),

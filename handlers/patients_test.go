@@ -64,7 +64,7 @@ func TestFrontDeskRegistersAPatientWithInsurance(t *testing.T) {
 	assert.NotContains(t, body, "Registered Nandini Hegde", "a flash message shows once")
 
 	_, body, _ = desk.get(chart + "?tab=insurance")
-	assert.Contains(t, body, "•••• 0001", "the chart shows the member number masked")
+	assert.Contains(t, body, "••••\u00a00001", "the chart shows the member number masked")
 	assert.NotContains(t, body, "STAR-9999-0001")
 	assert.Contains(t, body, "In force")
 
@@ -73,6 +73,7 @@ func TestFrontDeskRegistersAPatientWithInsurance(t *testing.T) {
 		status, body, _ = desk.post("/patients/search", url.Values{"q": {q}}, "HX-Request", "true")
 		require.Equal(t, http.StatusOK, status)
 		assert.Contains(t, body, "Nandini Hegde", "search %q", q)
+		assert.Equal(t, q == "star 9999 0001", strings.Contains(body, "Found by insurance member number"), q)
 		assert.NotContains(t, body, "<html", "the search answers a fragment")
 	}
 }

@@ -59,7 +59,7 @@ func TestAPolicyIsAddedAndEndedButNeverDeleted(t *testing.T) {
 	assert.Equal(t, pol.ID, ended.ID)
 	assert.False(t, ended.Active)
 	assert.Equal(t, "replaced by a new card", ended.EndedReason)
-	assert.Equal(t, "•••• 0042", ended.MemberMasked())
+	assert.Equal(t, "••••\u00a00042", ended.MemberMasked())
 	assert.True(t, got.Policies[0].Active, "the other policy is untouched")
 	assert.False(t, ended.InForce(date(2026, 6, 1)))
 	last := got.History[len(got.History)-1]

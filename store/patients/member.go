@@ -46,7 +46,7 @@ func (p Policy) MemberMasked() string {
 	if last == "" {
 		return ""
 	}
-	return "•••• " + last
+	return "••••\u00a0" + last // one line in a narrow table cell
 }
 
 // ClearMembers lists the patients that still hold a member number in clear (written

@@ -35,7 +35,7 @@ func TestAMemberNumberIsSealedAndFoundByTheExactNumber(t *testing.T) {
 	require.NoError(t, err)
 	got := stored.Policies[0]
 	assert.Empty(t, got.MemberNumber)
-	assert.Equal(t, "•••• 0042", got.MemberMasked(), "the chart shows the last four")
+	assert.Equal(t, "••••\u00a00042", got.MemberMasked(), "the chart shows the last four")
 	clear, err := s.OpenMember(got.MemberSealed, got.MemberNumber)
 	require.NoError(t, err)
 	assert.Equal(t, "SH-2026-0042", clear, "opened as typed, for the claim to the payer")
