@@ -24,7 +24,7 @@ func TestSeedProfileGeneratesAConsistentHospital(t *testing.T) {
 		return took.ReplaceAllString(m[1]+"\n", "")
 	}
 	a := counts(run(first, "seed", "--profile", "tiny", "--seed", "7"))
-	require.Regexp(t, `^300 patients, 500 OPD visits, 30 admissions \([1-9][0-9]* vitals, [1-9][0-9]* MAR doses\), [1-9][0-9]* lab orders \([1-9][0-9]* results\), [1-9][0-9]* dispensed lines, 2000 charges, [1-9][0-9]* payments$`, a)
+	require.Regexp(t, `^300 patients, 500 OPD visits, 30 admissions \([1-9][0-9]* vitals, [1-9][0-9]* MAR doses\), [1-9][0-9]* lab orders \([1-9][0-9]* results\), [1-9][0-9]* dispensed lines, 2000 charges, [1-9][0-9]* payments, [1-9][0-9]* claims$`, a)
 	require.Contains(t, run(first, "check"), "0 problem(s) found")
 	require.Equal(t, a, counts(run(second, "seed", "--profile", "tiny", "--seed", "7")), "the same seed, the same hospital")
 

@@ -25,13 +25,13 @@ import (
 
 // Counts is what a run stored.
 type Counts struct {
-	Patients, Visits, Admissions, Vitals, Doses, LabOrders, LabResults, Dispensed, Charges, Payments int
-	Took                                                                                             time.Duration
+	Patients, Visits, Admissions, Vitals, Doses, LabOrders, LabResults, Dispensed, Charges, Payments, Claims int
+	Took                                                                                                     time.Duration
 }
 
 func (c Counts) String() string {
-	return fmt.Sprintf("%d patients, %d OPD visits, %d admissions (%d vitals, %d MAR doses), %d lab orders (%d results), %d dispensed lines, %d charges, %d payments in %s",
-		c.Patients, c.Visits, c.Admissions, c.Vitals, c.Doses, c.LabOrders, c.LabResults, c.Dispensed, c.Charges, c.Payments, c.Took.Round(time.Second))
+	return fmt.Sprintf("%d patients, %d OPD visits, %d admissions (%d vitals, %d MAR doses), %d lab orders (%d results), %d dispensed lines, %d charges, %d payments, %d claims in %s",
+		c.Patients, c.Visits, c.Admissions, c.Vitals, c.Doses, c.LabOrders, c.LabResults, c.Dispensed, c.Charges, c.Payments, c.Claims, c.Took.Round(time.Second))
 }
 
 // ErrNotEmpty refuses to generate into a database that already holds a hospital's work.
@@ -80,9 +80,10 @@ func Run(ctx context.Context, db *store.DB, pats *patients.Store, sig *signing.S
 	// The progress counts documents: patients, visits, admissions with their chart, orders
 	// and ~15 doses, lab orders, charges (with their ledger pages), payments (×40: each is
 	// a dozen store commands).
-	pr := newProgress(w, prof.Patients+prof.Visits+prof.Admissions*18+labOrders+prof.Charges+prof.Payments*40)
+	pr := newProgress(w, prof.Patients+prof.Visits+prof.Admissions*18+labOrders+prof.Charges+prof.Payments*40+prof.Claims*40)
 
 	people := seed.People(rand.New(rand.NewPCG(seedN, 1)), prof.Patients, today)
+	insure(rand.New(rand.NewPCG(seedN, 3)), people, ref.payers, today.AddDate(0, 0, -366))
 	for i := 0; i < len(people); i += 1000 {
 		if err := pats.Import(ctx, people[i:min(i+1000, len(people))], "import"); err != nil {
 			return c, err
@@ -99,13 +100,14 @@ func Run(ctx context.Context, db *store.DB, pats *patients.Store, sig *signing.S
 		return c, err
 	}
 	g := &gen{ctx: ctx, db: db, ref: ref, r: rand.New(rand.NewPCG(seedN, 2)), pr: pr, c: &c, payments: billing.NewPayments(db), seed: seedN,
+		bill:      billing.New(db),
 		disp:      newDispensary(db, cat, seedN, today.AddDate(0, 0, -366), today),
 		nextVisit: lastVisit - int64(prof.Visits) + 1, nextAdm: lastAdm - int64(max(prof.Admissions, 1)) + 1}
 	share := func(total, from, to int) int { return total*to/len(people) - total*from/len(people) }
 	for from := 0; from < len(people); from += chunk {
 		to := min(from+chunk, len(people))
 		if err := g.chunk(people[from:to], share(prof.Visits, from, to), share(prof.Admissions, from, to), share(labOrders, from, to),
-			share(prof.Charges, from, to), share(prof.Payments, from, to)); err != nil {
+			share(prof.Charges, from, to), share(prof.Payments, from, to), share(prof.Claims, from, to)); err != nil {
 			return c, err
 		}
 	}
@@ -123,6 +125,7 @@ type gen struct {
 	pr                 *progress
 	c                  *Counts
 	payments           *billing.Payments
+	bill               *billing.Desk
 	disp               *dispensary
 	seed               uint64
 	nextVisit, nextAdm int64
@@ -142,7 +145,7 @@ func (g *gen) doctorFor(p patients.Patient, at time.Time) doctor {
 	return d
 }
 
-func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nPay int) error {
+func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nPay, nClaims int) error {
 	r, ref := g.r, g.ref
 	// Some patients come often (chronic illness), most once or twice: a skewed pick.
 	pick := func() patients.Patient {
@@ -303,6 +306,9 @@ func (g *gen) chunk(people []patients.Patient, nVisits, nAdm, nLab, nCharges, nP
 	}
 	g.c.Charges += len(charges)
 	g.pr.add("charges", len(charges))
+	if err := g.claim(visits, byID, charges, nClaims); err != nil {
+		return err
+	}
 	return g.pay(charges, nPay)
 }
 

@@ -50,7 +50,8 @@ type reference struct {
 	icd      []opd.ICD10
 	common   []opd.ICD10
 	procs    []catalog.Service // procedures, imaging and consumables an admission runs up
-	days     []float64         // cumulative weights of the past 365 days (seasons, weekdays)
+	payers   []catalog.Payer
+	days     []float64 // cumulative weights of the past 365 days (seasons, weekdays)
 	today    time.Time
 	signer   *signing.Signer // signs notes, summaries and reports as their authors would have
 }
@@ -83,6 +84,9 @@ func loadReference(ctx context.Context, cat *catalog.Catalog, today time.Time) (
 		return nil, err
 	}
 	if ref.beds, err = cat.AllBeds(ctx); err != nil {
+		return nil, err
+	}
+	if ref.payers, err = cat.Payers(ctx); err != nil {
 		return nil, err
 	}
 	wards, err := cat.Wards(ctx)
