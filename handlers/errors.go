@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/x/mongo/driver"
 	"go.mongodb.org/mongo-driver/v2/x/mongo/driver/topology"
 
 	"hms/store"
@@ -77,8 +78,20 @@ func (a *App) errorHandler(c *fiber.Ctx, err error) error {
 // dbUnavailableMessage is what a person sees when the database cannot be reached.
 const dbUnavailableMessage = "Cannot reach the database — your entry was not saved. Try again in a moment; if this goes on, call IT."
 
-// dbUnavailable reports errors that mean the database could not be reached in time.
+// dbUnavailable reports errors that mean the database could not be reached in time: no
+// server to select, a deadline, a broken or refused connection, a full connection pool,
+// or a pool cleared after another operation's network error (which the driver does not
+// label a network error).
 func dbUnavailable(err error) bool {
-	var sel topology.ServerSelectionError
-	return errors.As(err, &sel) || errors.Is(err, context.DeadlineExceeded) || mongo.IsNetworkError(err) || mongo.IsTimeout(err)
+	var (
+		sel     topology.ServerSelectionError
+		conn    topology.ConnectionError
+		connP   *topology.ConnectionError
+		wait    topology.WaitQueueTimeoutError
+		waitP   *topology.WaitQueueTimeoutError
+		cleared driver.RetryablePoolError
+	)
+	return errors.As(err, &sel) || errors.Is(err, context.DeadlineExceeded) || mongo.IsNetworkError(err) || mongo.IsTimeout(err) ||
+		errors.As(err, &conn) || errors.As(err, &connP) || errors.As(err, &wait) || errors.As(err, &waitP) ||
+		(errors.As(err, &cleared) && cleared.Retryable())
 }

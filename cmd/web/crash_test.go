@@ -78,7 +78,12 @@ func startServer(t *testing.T, dir string, env ...string) (*exec.Cmd, string) {
 	addr := freeAddr(t)
 	logf, err := os.Create(filepath.Join(t.TempDir(), "serve.log"))
 	require.NoError(t, err)
-	t.Cleanup(func() { logf.Close() })
+	t.Cleanup(func() {
+		if t.Failed() { // the server's side of a failure: its errors name the cause
+			t.Logf("server log (%s):\n%s", addr, logText{logf.Name()}.String())
+		}
+		logf.Close()
+	})
 	srv := command(dir, addr, "serve")
 	srv.Env = append(srv.Env, env...)
 	srv.Stdout, srv.Stderr = logf, logf
