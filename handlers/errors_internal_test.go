@@ -12,7 +12,9 @@ import (
 // clearedPool stands in for the driver's unexported pool-cleared error.
 type clearedPool struct{}
 
-func (clearedPool) Error() string   { return "connection pool for db:27017 was cleared because another operation failed" }
+func (clearedPool) Error() string {
+	return "connection pool for db:27017 was cleared because another operation failed"
+}
 func (clearedPool) Retryable() bool { return true }
 
 // A database that cannot be reached is a 503 "cannot reach the database" page, whichever
