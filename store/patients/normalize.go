@@ -12,7 +12,9 @@ import (
 func Fold(s string) string {
 	var b strings.Builder
 	space := true // drop leading spaces
-	for _, r := range norm.NFD.String(s) {
+	// An invalid byte is a separator: left in, it stops NFD from decomposing the letter
+	// after it ("\xf6ž" kept the ž whole), and Fold would not give what Fold of it gives.
+	for _, r := range norm.NFD.String(strings.ToValidUTF8(s, " ")) {
 		switch {
 		case unicode.Is(unicode.Mn, r): // combining accent left by NFD
 		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mc, r): // Mc: a vowel sign of an Indian script is part of its word
